@@ -1,0 +1,121 @@
+"""The Python API: load the rule base once, assess cases, get a plain result object.
+
+    advisor = Advisor()                      # shipped rule base, default policy
+    result = advisor.assess(advisor.load_case("case.yaml"))
+    result.verdict["recommendation"], result.to_dict()
+
+Renderers (report.py, documents) are views of the Assessment; nothing here formats text
+for a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import explain
+from .case import Case, case_from_data, load_case
+from .engine import Engine, Reasoning
+from .knowledge import Knowledge, load_knowledge
+from .policy import Policy, load_policy
+
+
+class Advisor:
+    """A rule base and a policy, compiled once, assessing any number of cases."""
+
+    def __init__(self, knowledge_dir=None, policy_file=None, *, knowledge: Knowledge | None = None,
+                 policy: Policy | None = None):
+        self.knowledge = knowledge or load_knowledge(knowledge_dir)
+        self.policy = policy or load_policy(self.knowledge, policy_file)
+        self.engine = Engine(self.knowledge, self.policy)
+
+    def load_case(self, path) -> Case:
+        return load_case(path, self.knowledge)
+
+    def case(self, data: dict, source: str = "<case>") -> Case:
+        return case_from_data(data, self.knowledge, source)
+
+    def assess(self, case: Case, explained: bool = True) -> "Assessment":
+        """Reason over the case. `explained` adds the unknowns and what would change the
+        verdict (a few dozen extra runs); without it only the verdict and its reasons."""
+        reasoning = self.engine.reason(case.answers)
+        changes = explain.changes(self.engine, case.answers) if explained else None
+        return Assessment(self.knowledge, self.policy, case, reasoning, changes)
+
+
+@dataclass
+class Assessment:
+    knowledge: Knowledge
+    policy: Policy
+    case: Case
+    reasoning: Reasoning
+    changes: list | None = None
+    language: str = field(init=False)
+
+    def __post_init__(self):
+        self.language = self.case.language
+
+    @property
+    def verdict(self) -> dict:
+        return dict(self.reasoning.verdict)
+
+    @property
+    def primary(self) -> str:
+        return explain.primary_attribute(self.knowledge)
+
+    def reasons(self) -> list:
+        return explain.reasons(self.knowledge, self.reasoning)
+
+    def problems(self) -> list:
+        """(finding, severity) for each problem found, at its highest severity."""
+        return explain.found(self.knowledge, self.reasoning, self.knowledge.problem_categories)
+
+    def findings_in(self, *categories) -> list:
+        return [name for name, _ in explain.found(self.knowledge, self.reasoning, categories)]
+
+    def conditions(self, attribute: str) -> list:
+        return explain.conditions(self.knowledge, self.reasoning, attribute)
+
+    def unknown(self) -> list:
+        """Unanswered factors that could have changed a verdict (needs `explained`)."""
+        if self.changes is None:
+            return []
+        mattering = {c.factor for c in self.changes if c.current is None}
+        return [f for f in self.knowledge.factors if f in mattering]
+
+    def what_would_change(self) -> list:
+        return [c for c in self.changes or [] if c.attribute == self.primary]
+
+    def next_steps(self) -> list:
+        outcome = self.knowledge.outcomes[self.primary]
+        return [step(self.language) for step in outcome.next_steps.get(self.verdict[self.primary], ())]
+
+    def how(self) -> list:
+        return explain.how(self.knowledge, self.reasoning, self.language)
+
+    def to_dict(self) -> dict:
+        """The machine-readable result of case-format.md (assess --format json)."""
+        k, language = self.knowledge, self.language
+        result = {"language": language}
+        result.update(self.verdict)
+        result["reasons"] = [{
+            "rule": firing.rule,
+            "text": k.rule(firing.rule).statement(language),
+            "sources": [{"source": s.source, "passage": s.passage} for s in k.rule(firing.rule).sources],
+        } for firing in self.reasons()]
+        result["findings"] = [{
+            "finding": name, "category": k.findings[name].category, "severity": severity,
+            "label": k.findings[name].label(language),
+        } for name, severity in explain.found(k, self.reasoning)]
+        result["conditions"] = {
+            attribute: [{"finding": name, "text": k.findings[name].change(language)}
+                        for name in self.conditions(attribute)]
+            for attribute in k.outcomes if attribute != self.primary
+        }
+        result["unknown"] = self.unknown()
+        result["what_would_change"] = [{
+            "factor": c.factor, "from": c.current, "to": c.value, c.attribute: c.outcome,
+        } for c in self.what_would_change()]
+        result["next_steps"] = self.next_steps()
+        result["trace"] = [firing.as_dict() for firing in self.reasoning.firings]
+        result["policy"] = self.policy.as_dict()
+        return result

@@ -1,0 +1,147 @@
+"""Explanations: the reasons, the how-chain from answers to verdict, and what would change it.
+
+All of it reads the trace the engine recorded while the rules fired; "what would change"
+re-runs the engine on single-answer variations of the case, so it is exact, not a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .compiler import threshold
+from .engine import Engine, Reasoning
+from .knowledge import Knowledge
+
+
+@dataclass(frozen=True)
+class Change:
+    """Setting `factor` to `value` (None: unanswered before) would move `attribute` to `outcome`."""
+
+    factor: str
+    current: object
+    value: object
+    attribute: str
+    outcome: str
+
+
+def primary_attribute(knowledge: Knowledge) -> str:
+    """The verdict that matters most: the first outcome declared in outcomes.yaml."""
+    return next(iter(knowledge.outcomes))
+
+
+def reasons(knowledge: Knowledge, reasoning: Reasoning) -> list:
+    """Deciding rules first, then problems by severity, then context; each rule once."""
+    primary = primary_attribute(knowledge)
+    severity_rank = {s: i for i, s in enumerate(knowledge.severities)}
+    chosen = list(reasoning.deciding_firings(primary))
+    findings = reasoning.findings()
+    problems = [f for f in findings if f.conclusion.get("severity")]
+    chosen += sorted(problems, key=lambda f: (-severity_rank[f.conclusion["severity"]], f.index))
+    chosen += [f for f in findings if not f.conclusion.get("severity")]
+    for attribute in knowledge.outcomes:
+        if attribute != primary:
+            chosen += reasoning.deciding_firings(attribute)
+    seen, result = set(), []
+    for firing in chosen:
+        if firing.rule not in seen:
+            seen.add(firing.rule)
+            result.append(firing)
+    return result
+
+
+def found(knowledge: Knowledge, reasoning: Reasoning, categories=None) -> list:
+    """Each finding once, at the highest severity any rule gave it, in trace order."""
+    rank = {s: i for i, s in enumerate(knowledge.severities)}
+    best: dict = {}
+    for firing in reasoning.findings():
+        name, severity = firing.conclusion["finding"], firing.conclusion.get("severity")
+        if categories is not None and knowledge.findings[name].category not in categories:
+            continue
+        if name not in best or (severity and rank[severity] > rank.get(best[name], -1)):
+            best[name] = severity
+    return list(best.items())
+
+
+def conditions(knowledge: Knowledge, reasoning: Reasoning, attribute: str) -> list:
+    """The findings the deciding rules for `attribute` matched: what would have to change."""
+    names = []
+    for firing in reasoning.deciding_firings(attribute):
+        for index in firing.findings:
+            name = reasoning.firings[index].conclusion["finding"]
+            if name not in names and knowledge.findings[name].change is not None:
+                names.append(name)
+    return names
+
+
+def how(knowledge: Knowledge, reasoning: Reasoning, language: str) -> list:
+    """Indented lines: each verdict, the rule that decided it, and what that rule rested on."""
+    lines = []
+
+    def walk(firing, depth):
+        rule = knowledge.rule(firing.rule)
+        lines.append(("  " * depth) + f"{_concluded(knowledge, firing, language)}  [{rule.id}]")
+        for factor, value in firing.answers:
+            shown = knowledge.factors[factor].value_label(value, language) if value is not None else "?"
+            lines.append(("  " * (depth + 1)) + f"{knowledge.factors[factor].label(language)}: {shown}")
+        for index in firing.findings:
+            walk(reasoning.firings[index], depth + 1)
+
+    for attribute in knowledge.outcomes:
+        for firing in reasoning.deciding_firings(attribute):
+            walk(firing, 0)
+    return lines
+
+
+def _concluded(knowledge: Knowledge, firing, language: str) -> str:
+    conclusion = firing.conclusion
+    if "finding" in conclusion:
+        finding = knowledge.findings[conclusion["finding"]]
+        severity = conclusion.get("severity")
+        suffix = f" ({knowledge.severity_labels[severity](language)})" if severity else ""
+        return finding.label(language) + suffix
+    outcome = knowledge.outcomes[conclusion["attribute"]]
+    return f"{outcome.label(language)}: {outcome.labels[conclusion['value']](language)}"
+
+
+def probe_values(engine: Engine, factor_id: str) -> list:
+    """The values worth trying for a factor: its choices, or numbers around each threshold."""
+    factor = engine.knowledge.factors[factor_id]
+    if factor.values:
+        return list(factor.values)
+    points = {factor.minimum}
+    for compiled in engine.compiled.values():
+        for condition in compiled.rule.conditions:
+            if condition.kind == "answer" and condition.subject == factor_id and condition.compare:
+                limit = threshold(condition, engine.policy)
+                points.update((limit - 1, limit, limit + 1))
+    return sorted(p for p in points if factor.minimum <= p <= factor.maximum)
+
+
+def changes(engine: Engine, answers: dict, factors=None) -> list:
+    """Every single-answer change that moves a verdict, factor by factor."""
+    knowledge = engine.knowledge
+    base = engine.reason(answers)
+    result = []
+    for factor_id in factors if factors is not None else knowledge.factors:
+        current = answers.get(factor_id)
+        for value in probe_values(engine, factor_id):
+            if value == current and type(value) is type(current):
+                continue
+            varied = engine.reason({**answers, factor_id: value})
+            for attribute in knowledge.outcomes:
+                if varied.value(attribute) != base.value(attribute):
+                    result.append(Change(factor_id, current, value, attribute, varied.value(attribute)))
+    return result
+
+
+def what_would_change(engine: Engine, answers: dict) -> list:
+    """The single changes that would move the main verdict (e.g. the recommendation)."""
+    primary = primary_attribute(engine.knowledge)
+    return [c for c in changes(engine, answers) if c.attribute == primary]
+
+
+def unknown_that_matter(engine: Engine, answers: dict) -> list:
+    """Unanswered factors for which some answer would change a verdict."""
+    missing = [f for f in engine.knowledge.factors if f not in answers]
+    mattering = {c.factor for c in changes(engine, answers, missing)}
+    return [f for f in missing if f in mattering]
