@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
     assess.add_argument("--explain", action="store_true", help="show how the verdict was reached, rule by rule")
     assess.set_defaults(run=run_assess)
+
+    # -- interview (issue 3) --
+    # -- memo and letter (issue 4) --
+    # -- portfolio (issue 5) --
+    # -- knowledge check (issue 6) --
     return parser
 
 
@@ -47,6 +52,9 @@ def run_assess(args) -> int:
     assessment = advisor.assess(advisor.load_case(args.case))
     sys.stdout.write(render(assessment, args.format, explain=args.explain))
     return 0
+
+
+# -- command functions of later issues go above this line --
 
 
 def main(argv=None) -> int:
