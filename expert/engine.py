@@ -107,7 +107,7 @@ class Engine:
 
     def reason(self, answers: dict) -> Reasoning:
         """Run the rules over these answers (factor -> value, unanswered factors left out)."""
-        key = tuple(sorted(answers.items()))
+        key = tuple(sorted((factor, _engine_number(value)) for factor, value in answers.items()))
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -123,14 +123,19 @@ class Engine:
             raise EngineError("the engine is already reasoning (an Engine is not thread-safe)")
         sid = str(next(self._sids))
         run = self._run = _Run(sid)
+        stored = False
         try:
             self._host.assert_fact(self._name, {"t": CASE, "sid": sid, **dict(key)})
+            stored = True
         except durable_engine.MessageNotHandledException:
             pass  # no rule reads this case: reported below as a missing verdict
         except Exception as error:
             run.errors.append(f"durable-rules refused the case: {error}")
         finally:
             self._run = None
+        # Only a stored case has a state to delete: deleting the state of a refused case
+        # crashes durable-rules 2.0.28 (segmentation fault).
+        if stored:
             try:
                 self._host.delete_state(self._name, sid)
             except Exception as error:
@@ -187,6 +192,16 @@ class Engine:
             timer = getattr(self._host, timer_name, None)
             if timer is not None:
                 timer.cancel()
+
+
+def _engine_number(value):
+    """durable-rules' JSON parser rejects exponents (1e-05): numbers are kept to 4 decimals,
+    and whole floats become ints, so every number it sees is written in plain digits."""
+    if isinstance(value, float):
+        value = round(value, 4)
+        if value.is_integer():
+            return int(value)
+    return value
 
 
 def _ignore(c):

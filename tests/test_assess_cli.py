@@ -1,0 +1,140 @@
+"""`adieu assess` as a user meets it: the verdict, its formats, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_example_gets_a_verdict_whose_reasons_cite_the_articles(path, adieu, knowledge):
+    done = adieu("assess", path, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["recommendation"] in knowledge.outcomes["recommendation"].values
+    assert result["reasons"]
+    for reason in result["reasons"]:
+        assert {"rule", "text", "sources"} <= set(reason)
+        assert all(source["source"] in knowledge.sources for source in reason["sources"])
+
+
+def test_json_result_carries_the_contract_fields(adieu):
+    done = adieu("assess", ROOT / "examples" / "late-payer.yaml", "--format", "json")
+    result = json.loads(done.stdout)
+    assert {"recommendation", "reconciliation", "reasons", "unknown", "trace"} <= set(result)
+    assert result["recommendation"] == "exit_planned"
+    assert result["trace"][0]["rule"] == "payment.often_late"
+    assert result["trace"][0]["matched"]["answers"] == {"payment_behaviour": "often_late"}
+
+
+def test_text_verdict_names_the_recommendation_reasons_and_next_steps(adieu):
+    done = adieu("assess", ROOT / "examples" / "late-payer.yaml")
+    assert done.returncode == 0
+    assert "Mettre fin à la relation de façon planifiée" in done.stdout
+    assert "[exit_planned.warning_ignored]" in done.stdout
+    assert "Prochaines étapes" in done.stdout
+    assert "comment-renvoyer" in done.stdout
+
+
+def test_explain_shows_the_how_chain_from_answers_to_verdict(adieu):
+    done = adieu("assess", ROOT / "examples" / "late-payer.yaml", "--explain")
+    how = done.stdout.split("Comment ce verdict a été établi")[1]
+    assert "[exit_planned.warning_ignored]" in how
+    assert "Paiements: Souvent en retard" in how
+    assert "Règles déclenchées, dans l'ordre" in done.stdout
+
+
+def test_markdown_format_has_headings(adieu):
+    done = adieu("assess", ROOT / "examples" / "late-payer.yaml", "--format", "md")
+    assert done.stdout.startswith("# Dupont SARL")
+    assert "\n## Raisons\n" in done.stdout
+
+
+def test_what_would_change_names_single_changes_that_move_the_verdict(advisor):
+    case = advisor.case({"answers": {"payment_behaviour": "often_late", "issue_raised": "warned_in_writing",
+                                     "behaviour_trend": "stable"}})
+    changes = {(c.factor, c.value): c.outcome for c in advisor.assess(case).what_would_change()}
+    assert changes[("payment_behaviour", "on_time")] == "keep"
+    assert changes[("payment_behaviour", "unpaid_invoices")] == "exit_now"
+    assert changes[("behaviour_trend", "improving")] == "address"
+    assert changes[("abusive_to_staff", "abusive")] == "exit_now"
+    assert ("revenue_share", 11) not in changes, "dependency alone does not soften a non-grave exit"
+
+
+def test_unknown_lists_only_unanswered_factors_that_could_change_the_verdict(advisor):
+    case = advisor.case({"answers": {"payment_behaviour": "unpaid_invoices", "issue_raised": "warned_in_writing"}})
+    unknown = advisor.assess(case).unknown()
+    assert "revenue_share" in unknown and "client_influence" in unknown
+    assert "payment_behaviour" not in unknown
+    assert "notice_period_days" not in unknown, "the notice period never changes the verdict"
+
+
+def test_a_user_policy_changes_the_revenue_threshold(adieu, tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text("answers:\n  payment_behaviour: unpaid_invoices\n  issue_raised: warned_in_writing\n"
+                    "  revenue_share: 12\n", encoding="utf-8")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("max_revenue_share: 15\n", encoding="utf-8")
+    default = json.loads(adieu("assess", case, "--format", "json").stdout)
+    relaxed = json.loads(adieu("assess", case, "--format", "json", "--policy", policy).stdout)
+    assert (default["recommendation"], relaxed["recommendation"]) == ("exit_planned", "exit_now")
+
+
+BAD_CASES = [
+    ("unknown-key", "answers:\n  payment_behavior: on_time\n",
+     "case.yaml:2: answers.payment_behavior: unknown factor (expected one of payment_behaviour,"),
+    ("bad-value", "answers:\n  payment_behaviour: late\n",
+     "case.yaml:2: answers.payment_behaviour: expected one of on_time, sometimes_late, often_late, "
+     "unpaid_invoices, got 'late'"),
+    ("wrong-type", "answers:\n  disputes_charges: maybe\n",
+     "case.yaml:2: answers.disputes_charges: expected true or false, got 'maybe'"),
+    ("out-of-range", "answers:\n  revenue_share: 140\n",
+     "case.yaml:2: answers.revenue_share: expected a number from 0 to 100, got 140"),
+    ("negative", "answers:\n  notice_period_days: -5\n",
+     "case.yaml:2: answers.notice_period_days: expected a number from 0 to 3650, got -5"),
+    ("syntax", "answers:\n  payment_behaviour: [on_time\n",
+     "case.yaml:3: invalid YAML:"),
+    ("top-level", "langage: fr\n",
+     "case.yaml:1: langage: unknown key (expected one of language, client, provider, answers)"),
+    ("language", "language: de\n", "case.yaml:1: language: expected one of fr, en, got 'de'"),
+    ("empty", "\n", "case.yaml: empty file"),
+]
+
+
+@pytest.mark.parametrize("name,text,message", BAD_CASES, ids=[c[0] for c in BAD_CASES])
+def test_bad_case_file_gets_one_line_and_exit_status_2(name, text, message, adieu, tmp_path):
+    (tmp_path / "case.yaml").write_text(text, encoding="utf-8")
+    done = adieu("assess", "case.yaml", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"adieu: {message}"), done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_missing_case_file_is_named(adieu, tmp_path):
+    done = adieu("assess", "nowhere.yaml", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (2, "adieu: nowhere.yaml: no such file\n")
+
+
+def test_bad_policy_names_the_setting(adieu, tmp_path):
+    (tmp_path / "policy.yaml").write_text("red_lines:\n  abusive_to_staff: shouting\n", encoding="utf-8")
+    done = adieu("assess", ROOT / "examples" / "late-payer.yaml", "--policy", "policy.yaml", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == ("adieu: policy.yaml:2: red_lines.abusive_to_staff: expected one of rude, abusive\n")
+
+
+def test_unknown_option_is_a_one_line_usage_error(adieu):
+    done = adieu("assess", "x.yaml", "--format", "pdf")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "invalid choice: 'pdf'" in done.stderr
+
+
+def test_python_dash_m_and_help_work(adieu):
+    done = adieu("--help")
+    assert done.returncode == 0 and "assess" in done.stdout

@@ -1,0 +1,89 @@
+"""The engine is generic and never fails silently, whatever durable-rules does underneath."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+from pathlib import Path
+
+import pytest
+
+from expert.advisor import Advisor
+from expert.engine import Engine
+from expert.errors import EngineError
+from expert.knowledge import load_knowledge
+from expert.policy import default_policy
+
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny-knowledge"
+
+
+def test_another_rule_base_runs_on_the_same_engine():
+    advisor = Advisor(TINY)
+    assert advisor.engine.reason({"frost": True}).verdict == (("advice", "wait"),)
+    assert advisor.engine.reason({"frost": False}).verdict == (("advice", "sow"),)
+    assert advisor.engine.reason({}).verdict == (("advice", "sow"),)
+
+
+def test_trace_records_rules_in_firing_order_with_what_they_matched():
+    reasoning = Advisor(TINY).engine.reason({"frost": True})
+    assert [f.rule for f in reasoning.firings] == ["cold.frost", "advice.sow", "advice.wait"]
+    wait = reasoning.firings[2]
+    assert wait.findings == (0,), "advice.wait matched the finding concluded at step 0"
+    assert reasoning.firings[0].answers == (("frost", True),)
+
+
+def test_an_exception_inside_an_action_fails_the_assessment(monkeypatch):
+    """durable-rules would swallow it into its state; the engine must not."""
+    import expert.engine as engine_module
+
+    def exploding_firing(*args):
+        raise RuntimeError("boom")
+
+    engine = Advisor(TINY).engine
+    monkeypatch.setattr(engine_module, "Firing", exploding_firing)
+    with pytest.raises(EngineError, match=r"rule cold.frost: RuntimeError: boom"):
+        engine.reason({"frost": True})
+
+
+def test_equal_priorities_with_different_verdicts_are_a_reported_conflict(tmp_path):
+    root = tmp_path / "kb"
+    shutil.copytree(TINY, root)
+    rules = root / "rules" / "garden.yaml"
+    rules.write_text(rules.read_text().replace("then: {advice: wait, priority: 10}",
+                                               "then: {advice: wait, priority: 0}"))
+    with pytest.raises(EngineError, match="advice.sow, advice.wait conclude different advices .* priority 0"):
+        Advisor(root).engine.reason({"frost": True})
+
+
+def test_a_case_no_rule_concludes_is_an_error_not_a_silent_default(tmp_path):
+    root = tmp_path / "kb"
+    shutil.copytree(TINY, root)
+    rules = root / "rules" / "garden.yaml"
+    rules.write_text(rules.read_text().replace("    when: []\n", "    when:\n      - {answer: frost, is: false}\n"))
+    with pytest.raises(EngineError, match="no rule concluded the advice"):
+        Advisor(root).engine.reason({})
+
+
+def test_tiny_exponent_numbers_reach_durable_rules_in_plain_digits(advisor):
+    assert advisor.engine.reason({"revenue_share": 1e-05}).value("recommendation") == "keep"
+
+
+def test_many_cases_in_a_row_keep_memory_flat(advisor):
+    engine = Engine(advisor.knowledge, advisor.policy)
+
+    def run(count, offset):
+        for i in range(count):  # distinct answers, so the cache does not hide the engine
+            engine.reason({"revenue_share": (offset + i) % 10_000 / 100, "payment_behaviour": "often_late",
+                           "issue_raised": "warned_in_writing", "behaviour_trend": "stable"})
+
+    run(3000, 0)  # beyond durable-rules' 1,024 live sids: states are deleted after each case
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    run(6000, 3000)
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 20_000, f"peak memory grew by {grown_kib} KiB over 6,000 more cases"
+
+
+def test_the_shipped_rule_base_loads_from_the_package_fallback():
+    knowledge = load_knowledge()
+    assert knowledge.root.name == "knowledge"
+    assert len(knowledge.rules) >= 40

@@ -1,0 +1,54 @@
+"""Properties that must hold for every valid case, sparse ones included (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from expert.advisor import Advisor
+
+ADVISOR = Advisor()
+KNOWLEDGE = ADVISOR.knowledge
+SEVERITY = {value: rank for rank, value in enumerate(KNOWLEDGE.outcomes["recommendation"].values)}
+ORDERED = [f for f in KNOWLEDGE.factors.values() if f.ordered]
+
+
+def value_of(factor):
+    if factor.values:
+        return st.sampled_from(factor.values)
+    if factor.type == "integer":
+        return st.integers(int(factor.minimum), int(factor.maximum))
+    return st.floats(factor.minimum, factor.maximum, allow_nan=False)
+
+
+# Any subset of the factors, each with any valid value: missing ones are unknown.
+answers = st.fixed_dictionaries({}, optional={f.id: value_of(f) for f in KNOWLEDGE.factors.values()})
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(answers)
+def test_any_valid_case_gets_exactly_one_verdict_per_outcome(given_answers):
+    reasoning = ADVISOR.engine.reason(given_answers)
+    for attribute, outcome in KNOWLEDGE.outcomes.items():
+        assert reasoning.value(attribute) in outcome.values
+    assert [attribute for attribute, _ in reasoning.verdict] == list(KNOWLEDGE.outcomes)
+
+
+@SETTINGS
+@given(answers, st.sampled_from(ORDERED), st.data())
+def test_making_one_factor_worse_never_softens_the_recommendation(given_answers, factor, data):
+    lower = data.draw(st.integers(0, len(factor.values) - 2), label="from")
+    higher = data.draw(st.integers(lower + 1, len(factor.values) - 1), label="to")
+    better = ADVISOR.engine.reason({**given_answers, factor.id: factor.values[lower]})
+    worse = ADVISOR.engine.reason({**given_answers, factor.id: factor.values[higher]})
+    assert SEVERITY[worse.value("recommendation")] >= SEVERITY[better.value("recommendation")], (
+        f"{factor.id}: {factor.values[lower]} -> {factor.values[higher]} softened "
+        f"{better.value('recommendation')} to {worse.value('recommendation')}")
+
+
+def test_abuse_of_staff_is_never_milder_than_no_abuse_on_a_late_payer():
+    base = {"payment_behaviour": "often_late", "issue_raised": "warned_in_writing", "behaviour_trend": "stable"}
+    calm = ADVISOR.engine.reason({**base, "abusive_to_staff": "never"}).value("recommendation")
+    abusive = ADVISOR.engine.reason({**base, "abusive_to_staff": "abusive"}).value("recommendation")
+    assert (calm, abusive) == ("exit_planned", "exit_now")
