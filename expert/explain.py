@@ -74,22 +74,38 @@ def conditions(knowledge: Knowledge, reasoning: Reasoning, attribute: str) -> li
 
 
 def how(knowledge: Knowledge, reasoning: Reasoning, language: str) -> list:
-    """Indented lines: each verdict, the rule that decided it, and what that rule rested on."""
-    lines = []
+    """Indented lines: each verdict, the rules that decided it, and what they rested on.
 
-    def walk(firing, depth):
-        rule = knowledge.rule(firing.rule)
-        lines.append(("  " * depth) + f"{_concluded(knowledge, firing, language)}  [{rule.id}]")
-        for factor, value in firing.answers:
+    A rule that fired several times (once per matching finding) is shown once, with the
+    union of what its firings matched; a finding already explained is not repeated.
+    """
+    lines, explained = [], set()
+
+    def walk(firings, depth):
+        first = firings[0]
+        lines.append(("  " * depth) + f"{_concluded(knowledge, first, language)}  [{first.rule}]")
+        answers = dict.fromkeys(pair for firing in firings for pair in firing.answers)
+        for factor, value in answers:
             shown = knowledge.factors[factor].value_label(value, language) if value is not None else "?"
-            lines.append(("  " * (depth + 1)) + f"{knowledge.factors[factor].label(language)}: {shown}")
-        for index in firing.findings:
-            walk(reasoning.firings[index], depth + 1)
+            lines.append(("  " * (depth + 1)) + f"{knowledge.factors[factor].label(language)}{_colon(language)}{shown}")
+        for index in dict.fromkeys(i for firing in firings for i in firing.findings):
+            if index in explained:
+                continue
+            explained.add(index)
+            walk([reasoning.firings[index]], depth + 1)
 
     for attribute in knowledge.outcomes:
+        explained.clear()
+        by_rule: dict = {}
         for firing in reasoning.deciding_firings(attribute):
-            walk(firing, 0)
+            by_rule.setdefault(firing.rule, []).append(firing)
+        for firings in by_rule.values():
+            walk(firings, 0)
     return lines
+
+
+def _colon(language: str) -> str:
+    return " : " if language == "fr" else ": "
 
 
 def _concluded(knowledge: Knowledge, firing, language: str) -> str:
@@ -100,7 +116,7 @@ def _concluded(knowledge: Knowledge, firing, language: str) -> str:
         suffix = f" ({knowledge.severity_labels[severity](language)})" if severity else ""
         return finding.label(language) + suffix
     outcome = knowledge.outcomes[conclusion["attribute"]]
-    return f"{outcome.label(language)}: {outcome.labels[conclusion['value']](language)}"
+    return f"{outcome.label(language)}{_colon(language)}{outcome.labels[conclusion['value']](language)}"
 
 
 def probe_values(engine: Engine, factor_id: str) -> list:

@@ -7,6 +7,7 @@ as `file:line: message` before the engine is allowed to run on it.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +19,8 @@ LANGUAGES = ("fr", "en")
 CHOICE_TYPES = ("choice", "bool")
 NUMBER_TYPES = ("number", "integer")
 COMPARISONS = ("gt", "gte", "lt", "lte")
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+RESERVED = ("t", "id", "sid")  # field names durable-rules or the compiled facts use
 
 
 def default_knowledge_dir() -> Path:
@@ -296,6 +299,9 @@ class _Reader:
     def _factor(self, doc, factor_id, themes) -> Factor:
         keys = ("factors", factor_id)
         raw = self._mapping(doc, keys)
+        if not isinstance(factor_id, str) or not IDENTIFIER.fullmatch(factor_id) or factor_id in RESERVED:
+            self._fail(doc, keys, f"factor id '{factor_id}' must be lower_case_with_underscores "
+                                  f"and not one of {', '.join(RESERVED)}")
         kind = self._get(doc, keys + ("type",))
         if kind not in CHOICE_TYPES + NUMBER_TYPES:
             self._fail(doc, keys + ("type",), f"unknown type '{kind}' (expected choice, bool, number or integer)")
