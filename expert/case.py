@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import InputError
-from .files import read_document
+from .files import printable, read_document
 from .knowledge import LANGUAGES, Knowledge, _show
 
 PARTIES = {
@@ -54,7 +55,7 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
     line_of = line_of or (lambda *keys: None)
 
     def fail(keys, message):
-        raise InputError(source, message, key=".".join(map(str, keys)) or None, line=line_of(*keys))
+        raise InputError(source, message, key=printable(".".join(map(str, keys))) or None, line=line_of(*keys))
 
     if not isinstance(data, dict):
         fail((), "expected a mapping with language, client, provider and answers")
@@ -67,7 +68,8 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
         fail(("language",), f"expected one of {', '.join(LANGUAGES)}, got {_quote(language)}")
     case.language = language
     for party, fields in PARTIES.items():
-        given = data.get(party) or {}
+        given = data.get(party)
+        given = {} if given is None else given
         if not isinstance(given, dict):
             fail((party,), f"expected a mapping with {', '.join(fields)}")
         for key, value in given.items():
@@ -77,7 +79,8 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
                 continue
             setattr_value = _text(value, key, lambda message: fail((party, key), message))
             getattr(case, party)[key] = setattr_value
-    answers = data.get("answers") or {}
+    answers = data.get("answers")
+    answers = {} if answers is None else answers
     if not isinstance(answers, dict):
         fail(("answers",), "expected a mapping of factor: answer")
     for factor_id, value in answers.items():
@@ -120,6 +123,9 @@ def _text(value, key, fail) -> str:
     value = str(value).strip()
     if CONTROL.search(value):
         fail("must be a single line of text, without control characters")
+    invisible = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
+    if invisible is not None:
+        fail(f"must be plain text, without invisible or invalid characters (found U+{ord(invisible):04X})")
     if len(value) > MAX_TEXT:
         fail(f"longer than {MAX_TEXT} characters")
     if key == "email" and not EMAIL.match(value):
@@ -135,4 +141,4 @@ def _quote(value) -> str:
         return "a " + type(value).__name__.replace("dict", "mapping")
     if isinstance(value, float):
         return f"{value:g}"
-    return _show(value)
+    return printable(_show(value), 40)

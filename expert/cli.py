@@ -37,9 +37,61 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--explain", action="store_true", help="show how the verdict was reached, rule by rule")
     assess.set_defaults(run=run_assess)
 
+    interview = commands.add_parser("interview", help="answer a few questions in the terminal and get a "
+                                                      "reasoned recommendation, a case file and its documents")
+    interview.add_argument("--out", metavar="DIR",
+                           help="folder for the case file, memo and letter (default: one named after the client)")
+    interview.add_argument("--force", action="store_true", help="replace files that already exist in that folder")
+    interview.add_argument("--resume", metavar="FILE", nargs="?", const="",
+                           help="pick up an interruption where it stopped (default FILE: adieu-session.json)")
+    interview.add_argument("--answers", metavar="CASE",
+                           help="start from an existing case file and ask only what is missing")
+    interview.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
+    interview.add_argument("--language", choices=("fr", "en"),
+                           help="language of the questions and documents (default: from the locale)")
+    interview.set_defaults(run=run_interview)
     # -- interview (issue 3) --
+    memo = commands.add_parser("memo", help="write the internal memo that justifies the recommendation")
+    letter = commands.add_parser("letter", help="write the letter or e-mail draft to the client "
+                                                "(termination, problems to address, revised terms)")
+    for document, formats, default in ((memo, ("md", "html"), "md"), (letter, ("text", "md", "html", "eml"), "text")):
+        document.add_argument("case", metavar="CASE", help="case file (YAML or JSON)")
+        document.add_argument("--format", choices=formats, default=default,
+                              help=f"default {default}" + ("; eml is a draft to open in a mail client"
+                                                           if document is letter else "; html prints on one page"))
+        document.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
+        document.add_argument("--force", action="store_true", help="replace FILE if it already exists")
+        document.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
+        document.add_argument("--date", metavar="YYYY-MM-DD", type=_iso_date,
+                              help="date the document as of this day (default: today); end dates follow from it")
+    letter.add_argument("--kind", choices=("auto", "termination", "address", "renegotiate"), default="auto",
+                        help="default auto: the letter the recommendation calls for (none to keep the client)")
+    memo.set_defaults(run=run_memo)
+    letter.set_defaults(run=run_letter)
     # -- memo and letter (issue 4) --
+    portfolio = commands.add_parser("portfolio", help="review a whole client book (CSV export or folder of "
+                                                      "case files), most urgent first")
+    portfolio.add_argument("input", metavar="INPUT", help="CSV file (one row per client) or folder of case files")
+    portfolio.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    portfolio.add_argument("--out", metavar="DIR", help="also write each client's memo and letter in this folder")
+    portfolio.add_argument("--force", action="store_true", help="replace files that already exist in that folder")
+    portfolio.add_argument("--jobs", type=int, default=1, metavar="N",
+                           help="spread the work over N processes (same output as with 1; default 1)")
+    portfolio.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
+    portfolio.set_defaults(run=run_portfolio)
     # -- portfolio (issue 5) --
+    knowledge_command = commands.add_parser("knowledge", help="work on a rule base (knowledge/)")
+    knowledge_commands = knowledge_command.add_subparsers(dest="knowledge_command", metavar="SUBCOMMAND",
+                                                          parser_class=_Parser, required=True)
+    knowledge_check = knowledge_commands.add_parser(
+        "check", help="check a rule base and report every problem as file:line: message (exit 2 if any)")
+    knowledge_check.add_argument("dir", nargs="?", metavar="DIR",
+                                 help="the rule base to check (default: --knowledge, or the shipped one)")
+    knowledge_check.add_argument("--samples", type=int, default=None, metavar="N",
+                                 help="cases to sample when the answer space is too large to search in full "
+                                      "(default 20000)")
+    knowledge_check.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the sample (default 0)")
+    knowledge_check.set_defaults(run=run_knowledge_check)
     # -- knowledge check (issue 6) --
     return parser
 
@@ -52,6 +104,97 @@ def run_assess(args) -> int:
     assessment = advisor.assess(advisor.load_case(args.case))
     sys.stdout.write(render(assessment, args.format, explain=args.explain))
     return 0
+
+
+def run_knowledge_check(args) -> int:
+    from .checker import SAMPLES, RuleBaseProblems, check
+
+    if args.samples is not None and args.samples < 0:
+        raise UsageError("adieu knowledge check: --samples must be 0 or more")
+    root = args.dir or args.knowledge
+    report = check(root, samples=SAMPLES if args.samples is None else args.samples, seed=args.seed)
+    if report.problems:
+        raise RuleBaseProblems(report.root, report.problems)
+    sys.stdout.write(report.summary())
+    return 0
+
+
+def run_interview(args) -> int:
+    from .interview import interview_command
+
+    interview_command(args.knowledge, out=args.out, force=args.force, resume=args.resume, answers=args.answers,
+                      policy=args.policy, language=args.language)
+    return 0
+
+
+def run_portfolio(args) -> int:
+    """Exit 0, or 1 when some rows were skipped (3 when the engine failed on some)."""
+    from .knowledge import load_knowledge
+    from .policy import load_policy
+    from .portfolio import render, review_portfolio
+
+    if args.jobs < 1:
+        raise UsageError("adieu portfolio: --jobs must be 1 or more")
+    knowledge = load_knowledge(args.knowledge)
+    policy = load_policy(knowledge, args.policy)
+    review = review_portfolio(args.input, knowledge, policy, jobs=args.jobs, out=args.out, force=args.force,
+                              report=lambda message: print(f"adieu: {message}", file=sys.stderr))
+    sys.stdout.writelines(render(review, args.format))
+    return review.status
+
+
+def _iso_date(text: str):
+    """--date: a real calendar date written YYYY-MM-DD."""
+    import datetime
+    import re
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _assess_for_document(args):
+    from .advisor import Advisor
+    from .documents import Documents
+
+    advisor = Advisor(args.knowledge, args.policy)
+    return advisor.assess(advisor.load_case(args.case)), Documents()
+
+
+def _deliver(args, rendered, what: str) -> int:
+    """Print the document, or write it atomically to --output (never over a file without --force)."""
+    from .files import write_atomic
+
+    for note in rendered.notes:
+        print(f"adieu: note: {note}", file=sys.stderr)
+    if args.output:
+        write_atomic(args.output, rendered.content, force=args.force)
+        print(f"adieu: {what} written to {args.output}", file=sys.stderr)
+    elif isinstance(rendered.content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(rendered.content)
+    else:
+        sys.stdout.write(rendered.content)
+    return 0
+
+
+def run_memo(args) -> int:
+    assessment, documents = _assess_for_document(args)
+    return _deliver(args, documents.memo(assessment, args.format, today=args.date), "memo")
+
+
+def run_letter(args) -> int:
+    """Exit 0 without writing anything when the recommendation calls for no letter: that is an
+    answer, not an error; the message on stderr says why and how to write one anyway."""
+    assessment, documents = _assess_for_document(args)
+    if documents.letter_kind(assessment, args.kind) is None:
+        print(f"adieu: {documents.no_letter_reason(assessment, today=args.date)}", file=sys.stderr)
+        return 0
+    rendered = documents.letter(assessment, args.format, args.kind, today=args.date)
+    return _deliver(args, rendered, "e-mail draft" if args.format == "eml" else "letter")
 
 
 # -- command functions of later issues go above this line --

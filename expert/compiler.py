@@ -18,6 +18,7 @@ from .policy import Policy
 CASE = "case"
 FINDING = "f"
 SINK = "__every_finding"
+NEVER = "__never"      # a fact type that is never asserted
 RESERVED = ("t", "sid", "id", "$s")
 LAYER_ORDER = {"finding": 1, "context": 2}  # durable `pri`: earlier layers fire first
 OPERATORS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
@@ -46,8 +47,10 @@ def compile_rules(knowledge: Knowledge, policy: Policy) -> tuple[dict, dict, tup
             continue
         compiled[rule.id] = piece
         definition[rule.id] = piece.definition
-    # Every finding must match some pattern, or durable-rules refuses it: this rule matches all.
-    definition[SINK] = {"all": [{"m": {"t": FINDING}}], "run": SINK, "pri": 1000}
+    # Every finding must match some pattern, or durable-rules refuses it. This rule matches
+    # every finding but never fires: its second pattern waits for a fact nobody asserts, so
+    # a finding costs no extra action (a one-pattern sink fired once per finding).
+    definition[SINK] = {"all": [{"m": {"t": FINDING}}, {"never": {"t": NEVER}}], "run": SINK}
     return definition, compiled, tuple(inactive)
 
 

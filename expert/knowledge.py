@@ -161,13 +161,21 @@ class Knowledge:
         return {rule.id: rule for rule in self.rules}
 
 
-def load_knowledge(root=None) -> Knowledge:
-    """Load and validate the rule base in `root` (the shipped one by default)."""
+def load_knowledge(root=None, check: bool = True) -> Knowledge:
+    """Load and validate the rule base in `root` (the shipped one by default).
+
+    With `check`, the fast checks of checker.py run too, and a rule base that fails them is
+    refused with all their problems (`adieu knowledge check` adds the slow search).
+    """
     root = Path(root) if root is not None else default_knowledge_dir()
     if not root.is_dir():
         raise KnowledgeError(root, "no such folder")
     reader = _Reader(root)
-    return reader.load()
+    knowledge = reader.load()
+    if check:
+        from .checker import check_at_load
+        check_at_load(knowledge)
+    return knowledge
 
 
 class _Reader:
@@ -348,8 +356,11 @@ class _Reader:
         sources = []
         for i, item in enumerate(self._get(doc, keys + ("sources",), [])):
             skeys = keys + ("sources", i)
-            if not isinstance(item, dict) or item.get("source") not in self.sources:
+            if not isinstance(item, dict) or not isinstance(item.get("source"), str):
                 self._fail(doc, skeys, f"rule '{rule_id}': source must name one of {', '.join(self.sources)}")
+            if item["source"] not in self.sources:
+                self._fail(doc, skeys, f"rule '{rule_id}': unknown source '{item['source']}' "
+                                       f"(expected one of {', '.join(self.sources)})")
             passage = item.get("passage")
             if not isinstance(passage, str) or not passage.strip():
                 self._fail(doc, skeys, f"rule '{rule_id}': every source needs the passage it encodes")

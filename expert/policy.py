@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import InputError
-from .files import read_document
+from .files import printable, read_document
 from .knowledge import Knowledge, _show
 
 
@@ -39,7 +39,9 @@ def load_policy(knowledge: Knowledge, path=None) -> Policy:
 
 def _build(knowledge: Knowledge, given: dict, doc) -> Policy:
     def fail(key, message, *keys):
-        raise InputError(doc.path, message, key=".".join(map(str, (key,) + keys)), line=doc.line(key, *keys))
+        path = doc.path if doc else knowledge.root / "policy.yaml"  # no doc: a default is wrong
+        raise InputError(path, message, key=printable(".".join(map(str, (key,) + keys))),
+                         line=doc.line(key, *keys) if doc else None)
 
     for key in given:
         if key not in knowledge.settings:
@@ -49,13 +51,13 @@ def _build(knowledge: Knowledge, given: dict, doc) -> Policy:
         value = given.get(setting.id, setting.default)
         if setting.type == "number":
             if not isinstance(value, (int, float)) or isinstance(value, bool):
-                fail(setting.id, f"expected a number, got {_show(value)!r}")
+                fail(setting.id, f"expected a number, got {_quote(value)}")
             if (setting.minimum is not None and value < setting.minimum) or (
                     setting.maximum is not None and value > setting.maximum):
                 fail(setting.id, f"expected a number from {setting.minimum:g} to {setting.maximum:g}, got {value:g}")
             numbers.append((setting.id, value))
         else:
-            red_lines.extend(_red_lines(knowledge, value or {}, setting.id, fail))
+            red_lines.extend(_red_lines(knowledge, {} if value is None else value, setting.id, fail))
     return Policy(tuple(numbers), tuple(red_lines))
 
 
@@ -73,3 +75,11 @@ def _red_lines(knowledge, given, key, fail):
             fail(key, f"'{_show(value)}' is the best value of {factor_id}; a red line starts further along "
                       f"({', '.join(map(_show, factor.values[1:]))})", factor_id)
         yield factor_id, value
+
+
+def _quote(value) -> str:
+    if isinstance(value, str):
+        return repr(printable(value, 40))
+    if isinstance(value, (dict, list)):
+        return "a " + type(value).__name__.replace("dict", "mapping")
+    return printable(_show(value), 40)

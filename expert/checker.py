@@ -1,0 +1,518 @@
+"""Check a rule base before anyone relies on it, reporting every problem as `file:line: message`.
+
+knowledge.py refuses a rule base whose structure is wrong (an unknown factor, value, finding or
+source; a rule without sources; a text missing in one language) and stops at the first such
+error. This module adds the checks that need the whole rule base at once, and reports all of
+their problems together:
+
+- a finding that no rule concludes, or that no rule's conditions use. Findings of category
+  `risk` (notice period, hand-over...) are exempt from the second test: the memo and the
+  letters show every risk found, so being used by the documents counts as being used;
+- a factor that no rule reads, or whose question is never asked (its ask_when cannot hold);
+- a rule whose conditions contradict each other, so that it can never fire;
+- an outcome value that no rule concludes, or only rules that can never fire;
+- two rules of the same priority that conclude different values of one outcome and can both
+  hold for the same case. This is decided from their conditions (see `Conditions`); when the
+  conditions are too many to expand, the search below has the last word;
+- an outcome value that no case reaches, and any case the engine fails on (`search`). The
+  answer space is searched exhaustively when it is small, otherwise through the cases the rules'
+  own conditions describe plus a random sample, and the report says which.
+
+Everything but the search takes milliseconds and runs each time the rule base is loaded
+(load_knowledge calls `check_at_load`); the search runs the engine over thousands of cases, so
+only `adieu knowledge check` (and CI) runs it. Thresholds written {policy: NAME} take the
+defaults of policy.yaml; a `red_line` condition is taken to hold for any red line a user may set.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import KnowledgeError
+from .files import read_document
+from .knowledge import CHOICE_TYPES, Knowledge, Rule, _show
+
+SAMPLES = 20_000
+EXHAUSTIVE_LIMIT = 20_000
+MAX_TERMS = 20_000
+TERMS_PER_RULE = 25
+COMPARE = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
+           "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+class RuleBaseProblems(KnowledgeError):
+    """The rule base failed the check: every problem, one `file:line: message` per line."""
+
+    def __init__(self, root, problems: list):
+        self.problems = sorted(problems)
+        first = self.problems[0]
+        super().__init__(first.file, first.message, line=first.line or None)
+        if len(self.problems) > 1:
+            self.message = "\n".join([f"the rule base in {root} has {len(self.problems)} problems:"]
+                                     + [str(p) for p in self.problems])
+            self.args = (self.message,)
+
+
+@dataclass
+class Report:
+    """What `check` found, and what its search covered."""
+
+    root: str
+    problems: list = field(default_factory=list)
+    searched: str = ""
+    reached: dict = field(default_factory=dict)
+    counts: str = ""
+
+    def summary(self) -> str:
+        """The lines `adieu knowledge check` prints when there is no problem."""
+        lines = [f"{self.root}: no problems ({self.counts})"]
+        if self.reached:
+            shown = "; ".join(f"{attribute}: " + ", ".join(f"{value} {count:,}" for value, count in values.items())
+                              for attribute, values in self.reached.items())
+            lines.append(f"every outcome value is reached ({shown})")
+        if self.searched:
+            lines.append(self.searched)
+        return "\n".join(lines) + "\n"
+
+
+def check(root=None, samples: int = SAMPLES, seed: int = 0, search: bool = True) -> Report:
+    """Every problem of the rule base in `root` (the shipped one by default)."""
+    from .knowledge import load_knowledge
+
+    try:
+        knowledge = load_knowledge(root, check=False)
+    except KnowledgeError as error:
+        return Report(str(root or "the shipped rule base"), [Problem(error.file, error.line or 0, error.detail)])
+    report = Report(str(knowledge.root), static_problems(knowledge))
+    report.counts = ", ".join(_count(len(items), name) for name, items in (
+        ("rule", knowledge.rules), ("factor", knowledge.factors), ("finding", knowledge.findings),
+        ("outcome", knowledge.outcomes)))
+    if search and not report.problems:
+        report.problems += search_problems(knowledge, report, samples, seed)
+    return report
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def check_at_load(knowledge: Knowledge) -> None:
+    """Refuse a rule base that fails the fast checks (the search is left to `check`)."""
+    problems = static_problems(knowledge)
+    if problems:
+        raise RuleBaseProblems(knowledge.root, problems)
+
+
+# -- the fast checks -------------------------------------------------------------------------
+
+def static_problems(knowledge: Knowledge) -> list:
+    places = _Places(knowledge)
+    conditions = Conditions(knowledge)
+    problems = []
+    problems += _finding_problems(knowledge, places)
+    problems += _factor_problems(knowledge, places, conditions)
+    problems += _rule_problems(knowledge, conditions)
+    problems += _outcome_problems(knowledge, places, conditions)
+    problems += _conflicts(knowledge, conditions)
+    return sorted(problems)
+
+
+def _finding_problems(knowledge: Knowledge, places) -> list:
+    problems = []
+    for finding in knowledge.findings.values():
+        if not any(r.conclusion.get("finding") == finding.id for r in knowledge.rules):
+            problems.append(places.problem("findings.yaml", ("findings", finding.id),
+                                           f"finding '{finding.id}' is concluded by no rule "
+                                           f"(no rule has 'then: {{finding: {finding.id}}}')"))
+        elif finding.category != "risk" and not any(
+                _may_match(c, finding, knowledge) for r in knowledge.rules for c in r.conditions
+                if c.kind == "finding"):
+            problems.append(places.problem("findings.yaml", ("findings", finding.id),
+                                           f"finding '{finding.id}' is used by no rule: no condition names it, "
+                                           f"nor 'any' finding of category {finding.category}"))
+    return problems
+
+
+def _may_match(condition, finding, knowledge: Knowledge) -> bool:
+    """Can this finding condition match some conclusion of that finding?"""
+    if condition.subject not in ("any", finding.id):
+        return False
+    if condition.categories is not None and finding.category not in condition.categories:
+        return False
+    if condition.severities is not None:
+        return any(r.conclusion.get("finding") == finding.id and r.conclusion.get("severity") in condition.severities
+                   for r in knowledge.rules)
+    return True
+
+
+def _factor_problems(knowledge: Knowledge, places, conditions) -> list:
+    problems = []
+    read = {c.subject for r in knowledge.rules for c in r.conditions if c.kind == "answer"}
+    for factor in knowledge.factors.values():
+        keys = ("factors", factor.id)
+        if factor.type not in CHOICE_TYPES and (factor.minimum is None or factor.maximum is None):
+            problems.append(places.problem("factors.yaml", keys, f"factor '{factor.id}' is a {factor.type} "
+                                                                  f"and needs both 'min' and 'max'"))
+        if factor.id not in read:
+            problems.append(places.problem("factors.yaml", keys, f"factor '{factor.id}' is read by no rule "
+                                                                  f"(no rule's 'when' has 'answer: {factor.id}')"))
+    askable = conditions.askable()
+    for factor in knowledge.factors.values():
+        if factor.id not in askable:
+            problems.append(places.problem("factors.yaml", ("factors", factor.id, "ask_when"),
+                                           f"factor '{factor.id}' is never asked: its ask_when cannot hold"))
+    return problems
+
+
+def _rule_problems(knowledge: Knowledge, conditions) -> list:
+    return [Problem(r.file, r.line, f"rule '{r.id}' can never fire: its conditions contradict each other")
+            for r in knowledge.rules if conditions.never_holds(r)]
+
+
+def _outcome_problems(knowledge: Knowledge, places, conditions) -> list:
+    problems = []
+    for attribute, outcome in knowledge.outcomes.items():
+        for index, value in enumerate(outcome.values):
+            rules = [r for r in knowledge.rules
+                     if r.conclusion.get("attribute") == attribute and r.conclusion.get("value") == value]
+            where = ("outcomes", attribute, "values", index)
+            if not rules:
+                problems.append(places.problem("outcomes.yaml", where,
+                                               f"{attribute} '{value}' is concluded by no rule"))
+            elif all(conditions.never_holds(r) for r in rules):
+                problems.append(places.problem("outcomes.yaml", where,
+                                               f"{attribute} '{value}' is never reached: every rule that concludes "
+                                               f"it ({', '.join(r.id for r in rules)}) can never fire"))
+    return problems
+
+
+def _conflicts(knowledge: Knowledge, conditions) -> list:
+    problems = []
+    deciding = [r for r in knowledge.rules if "attribute" in r.conclusion]
+    for first, second in itertools.combinations(deciding, 2):
+        a, b = first.conclusion, second.conclusion
+        if a["attribute"] != b["attribute"] or a["priority"] != b["priority"] or a["value"] == b["value"]:
+            continue
+        witness = conditions.both_hold(first, second)
+        if witness is None:
+            continue
+        problems.append(Problem(second.file, second.line,
+                                f"rules '{first.id}' ({first.file}:{first.line}) and '{second.id}' both have "
+                                f"priority {a['priority']} and conclude different {a['attribute']}s "
+                                f"({a['value']}, {b['value']}) for the same case, e.g. "
+                                f"{conditions.describe(witness)} (decided from their conditions)"))
+    return problems
+
+
+# -- satisfiability of conditions --------------------------------------------------------------
+
+class Conditions:
+    """Which cases satisfy a rule's conditions, as a list of alternatives (terms).
+
+    A term maps factors to the set of answers it allows (None: unanswered); a factor it does not
+    name is free. Numbers are reduced to one representative per range between the thresholds the
+    rules compare them with, so the reasoning is exact. A finding condition holds when one of the
+    rules that conclude a matching finding fires; conditions never negate, so expanding each
+    finding into the alternatives of its rules decides whether two rules can fire together.
+    """
+
+    def __init__(self, knowledge: Knowledge, policy=None):
+        self.knowledge = knowledge
+        self.thresholds = {s.id: s.default for s in knowledge.settings.values() if s.type == "number"}
+        if policy is not None:
+            self.thresholds.update(dict(policy.numbers))
+        self.domains = {f: self._domain(f) for f in knowledge.factors}
+        self._terms: dict = {}
+        self._busy: set = set()
+        self.complete = True  # False once an expansion was cut at MAX_TERMS
+
+    def _comparisons(self, factor_id: str) -> list:
+        found = []
+        conditions = [c for r in self.knowledge.rules for c in r.conditions]
+        conditions += [c for f in self.knowledge.factors.values() for c in f.ask_when]
+        for c in conditions:
+            if c.kind == "answer" and c.subject == factor_id and c.compare is not None:
+                found.append((c.compare[0], self.limit(c)))
+        return found
+
+    def limit(self, condition):
+        operand = condition.compare[1]
+        return self.thresholds.get(operand[1], 0) if isinstance(operand, tuple) else operand
+
+    def _domain(self, factor_id: str) -> tuple:
+        factor = self.knowledge.factors[factor_id]
+        if factor.values:
+            return (None,) + tuple(factor.values)
+        comparisons = self._comparisons(factor_id)
+        limits = sorted({t for _, t in comparisons if isinstance(t, (int, float))})
+        candidates = set(limits)
+        for low, high in zip(limits, limits[1:]):
+            candidates.add((low + high) / 2)
+        if limits:
+            candidates.update((limits[0] - 1, limits[-1] + 1))
+        lowest = factor.minimum if factor.minimum is not None else (limits[0] - 1 if limits else 0)
+        highest = factor.maximum if factor.maximum is not None else (limits[-1] + 1 if limits else 0)
+        candidates.update((lowest, highest))
+        if factor.type == "integer":
+            candidates = {int(math.floor(v)) for v in candidates} | {int(math.ceil(v)) for v in candidates}
+        classes = {}
+        for value in sorted(v for v in candidates if lowest <= v <= highest):
+            value = int(value) if float(value).is_integer() else value
+            classes.setdefault(tuple(COMPARE[op](value, t) for op, t in comparisons), value)
+        return (None,) + tuple(classes.values())
+
+    # terms ---------------------------------------------------------------------------------
+
+    def condition_terms(self, condition) -> list:
+        if condition.kind == "answer":
+            return [{condition.subject: self.allowed(condition)}]
+        if condition.kind == "red_line":  # any red line a user may set: a value past the first
+            return [{f.id: frozenset(f.values[1:])} for f in self.knowledge.factors.values() if f.ordered]
+        terms = []
+        for rule in self.knowledge.rules:
+            if self._concludes_match(rule, condition):
+                terms.extend(self.rule_terms(rule))
+        return terms
+
+    def allowed(self, condition) -> frozenset:
+        domain = self.domains[condition.subject]
+        if condition.unknown_only:
+            return frozenset([None])
+        if condition.compare is not None:
+            op, limit = condition.compare[0], self.limit(condition)
+            values = {v for v in domain if v is not None and COMPARE[op](v, limit)}
+        else:
+            values = {v for v in domain if v is not None and any(v == w and type(v) is type(w)
+                                                                   for w in condition.values)}
+        if condition.or_unknown:
+            values.add(None)
+        return frozenset(values)
+
+    def _concludes_match(self, rule: Rule, condition) -> bool:
+        name = rule.conclusion.get("finding")
+        if name is None or condition.subject not in ("any", name):
+            return False
+        if condition.categories is not None and self.knowledge.findings[name].category not in condition.categories:
+            return False
+        return condition.severities is None or rule.conclusion.get("severity") in condition.severities
+
+    def rule_terms(self, rule: Rule) -> list:
+        """The alternatives under which the rule fires ([] if it never can)."""
+        if rule.id in self._terms:
+            return self._terms[rule.id]
+        if rule.id in self._busy:  # a rule that needs its own conclusion first never fires that way
+            return []
+        self._busy.add(rule.id)
+        try:
+            terms = [{}]
+            for condition in rule.conditions:
+                terms = self.conjoin(terms, self.condition_terms(condition))
+                if not terms:
+                    break
+        finally:
+            self._busy.discard(rule.id)
+        self._terms[rule.id] = terms
+        return terms
+
+    def conjoin(self, left: list, right: list) -> list:
+        result, seen = [], set()
+        for a in left:
+            for b in right:
+                term = self._and(a, b)
+                if term is None:
+                    continue
+                key = frozenset(term.items())
+                if key in seen:
+                    continue
+                seen.add(key)
+                result.append(term)
+                if len(result) >= MAX_TERMS:
+                    self.complete = False
+                    return result
+        return result
+
+    def _and(self, a: dict, b: dict):
+        term = dict(a)
+        for factor, values in b.items():
+            if factor in term:
+                values = term[factor] & values
+            if not values:
+                return None
+            if len(values) == len(self.domains[factor]):
+                term.pop(factor, None)
+            else:
+                term[factor] = values
+        return term
+
+    # questions -------------------------------------------------------------------------------
+
+    def never_holds(self, rule: Rule) -> bool:
+        return self.complete and not self.rule_terms(rule)
+
+    def both_hold(self, first: Rule, second: Rule):
+        """A term under which both rules fire, or None."""
+        for a in self.rule_terms(first):
+            for b in self.rule_terms(second):
+                term = self._and(a, b)
+                if term is not None:
+                    return term
+        return None
+
+    def askable(self) -> set:
+        """Factors whose question can be asked: ask_when holds with answers to askable questions."""
+        factors = self.knowledge.factors.values()
+        askable: set = set()
+        changed = True
+        while changed:
+            changed = False
+            for factor in factors:
+                if factor.id in askable:
+                    continue
+                term = {}
+                for condition in factor.ask_when:
+                    term = self._and(term, {condition.subject: self.allowed(condition)})
+                    if term is None:
+                        break
+                if term is not None and all(
+                        (values if f in askable and f != factor.id else values & {None})
+                        for f, values in term.items()):
+                    askable.add(factor.id)
+                    changed = True
+        return askable
+
+    def case_of(self, term: dict) -> dict:
+        """The smallest case of a term: each named factor at its first allowed answer."""
+        answers = {}
+        for factor, values in term.items():
+            if None in values:
+                continue
+            answers[factor] = next(v for v in self.domains[factor] if v in values and v is not None)
+        return answers
+
+    def describe(self, term: dict) -> str:
+        answers = self.case_of(term)
+        shown = [f"{f}: {_show(v)}" for f, v in answers.items()]
+        shown += [f"{f} unanswered" for f, values in term.items() if values == {None}]
+        return ", ".join(shown) or "any case"
+
+    def size(self) -> int:
+        return math.prod(len(d) for d in self.domains.values())
+
+
+# -- the search ----------------------------------------------------------------------------------
+
+def search_problems(knowledge: Knowledge, report: Report, samples: int = SAMPLES, seed: int = 0,
+                    policy=None) -> list:
+    """Run the engine over the answer space; report unreached outcome values and failures."""
+    from .engine import Engine
+    from .errors import EngineError
+    from .policy import default_policy
+
+    policy = policy or default_policy(knowledge)
+    conditions = Conditions(knowledge, policy)
+    engine = Engine(knowledge, policy)
+    places = _Places(knowledge)
+    reached = {attribute: {} for attribute in knowledge.outcomes}
+    failures: dict = {}
+    size = conditions.size()
+    try:
+        for answers in _cases(conditions, size, samples, seed, report):
+            try:
+                reasoning = engine.reason(answers)
+            except EngineError as error:
+                failures.setdefault(str(error), answers)
+                continue
+            for attribute, value in reasoning.verdict:
+                reached[attribute][value] = reached[attribute].get(value, 0) + 1
+    finally:
+        engine.close()
+    report.reached = reached
+    problems = []
+    for message, answers in failures.items():
+        shown = ", ".join(f"{f}: {_show(v)}" for f, v in answers.items()) or "no answers"
+        text = f"the engine fails on a case found by the search ({shown}): {message}"
+        rule = next((r for r in knowledge.rules if _names(message, r.id)), None)
+        if rule is not None:
+            problems.append(Problem(rule.file, rule.line, text))
+        else:
+            attribute = next((a for a in knowledge.outcomes if _names(message, a)), None)
+            keys = ("outcomes", attribute) if attribute else ("outcomes",)
+            problems.append(places.problem("outcomes.yaml", keys, text))
+    for attribute, outcome in knowledge.outcomes.items():
+        for index, value in enumerate(outcome.values):
+            if value not in reached[attribute]:
+                problems.append(places.problem("outcomes.yaml", ("outcomes", attribute, "values", index),
+                                               f"{attribute} '{value}' is never reached: no case concludes it "
+                                               f"({report.searched})"))
+    return problems
+
+
+def _names(message: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", message) is not None
+
+
+def _cases(conditions: Conditions, size: int, samples: int, seed: int, report: Report):
+    factors = list(conditions.domains)
+    if size <= EXHAUSTIVE_LIMIT:
+        report.searched = f"searched all {size:,} cases, default policy"
+        for values in itertools.product(*(conditions.domains[f] for f in factors)):
+            yield {f: v for f, v in zip(factors, values) if v is not None}
+        return
+    built = []
+    for rule in conditions.knowledge.rules:
+        if "attribute" in rule.conclusion:
+            built += [conditions.case_of(term) for term in conditions.rule_terms(rule)[:TERMS_PER_RULE]]
+    report.searched = (f"searched {len(built):,} cases built from the rules' conditions and {samples:,} "
+                       f"sampled cases of {_magnitude(size)}, default policy, seed {seed}")
+    yield from built
+    rng = random.Random(seed)
+    for _ in range(samples):
+        yield {f: v for f in factors if (v := rng.choice(conditions.domains[f])) is not None}
+
+
+def _magnitude(size: int) -> str:
+    exponent = int(math.log10(size))
+    mantissa = size / 10 ** exponent
+    return f"{mantissa:.1f} × 10^{exponent}"
+
+
+# -- where things are written ---------------------------------------------------------------------
+
+class _Places:
+    """file:line of a key path in one of the rule base's files, read only when a problem needs it."""
+
+    def __init__(self, knowledge: Knowledge):
+        self.root = Path(knowledge.root)
+        self._docs: dict = {}
+
+    def problem(self, name: str, keys: tuple, message: str) -> Problem:
+        path = self.root / name
+        shown = os.path.relpath(path, self.root.parent) if path.is_relative_to(self.root.parent) else str(path)
+        if name not in self._docs:
+            try:
+                self._docs[name] = read_document(path)
+            except Exception:  # the loader read it a moment ago; without lines, the file alone
+                self._docs[name] = None
+        doc, line = self._docs[name], 0
+        for end in range(len(keys), 0, -1):
+            found = doc.line(*keys[:end]) if doc else None
+            if found:
+                line = found
+                break
+        return Problem(shown, line, message)

@@ -1,0 +1,609 @@
+"""Review a whole client book at once: cases from a CSV export or a folder, ranked by urgency.
+
+Rows are read, assessed and written one at a time, in one process or spread over N worker
+processes (durable-rules is not thread-safe: processes, never threads), so memory stays
+flat whatever the size of the input: only a small summary per client is kept, to rank them
+at the end. A bad row is reported with its line number and skipped; the others go on.
+
+The CSV is what a CRM export gives: one row per client, the columns client_name,
+client_contact, client_email, provider_name, provider_signatory, provider_email, language
+and any factor ids; an empty cell is an unknown answer. Each row becomes the case-file
+shape and is validated by case.case_from_data, so its errors read like a case file's.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import itertools
+import json
+import os
+import re
+import threading
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from .case import PARTIES, case_from_data, load_case
+from .errors import AdieuError, EngineError, InputError, OutputExists
+from .explain import primary_attribute
+from .files import write_atomic
+from .knowledge import LANGUAGES, Knowledge
+from .policy import Policy
+
+# The policy setting (policy.yaml) that caps one client's share of revenue. The factor it
+# caps is found in the rule base: the number the rules compare with this setting.
+REVENUE_LIMIT = "max_revenue_share"
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+TRUE_WORDS = ("true", "yes", "oui", "vrai", "1")
+FALSE_WORDS = ("false", "no", "non", "faux", "0")
+NUMBER = re.compile(r"^([+-]?\d+)(?:[.,](\d+))?\s*%?$")
+UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
+CHUNK = 64                      # rows sent to a worker at a time
+IN_FLIGHT_CHUNKS = 4            # chunks per worker read ahead of the output, at most
+ENGINE_CACHE = 1024             # reasonings each process keeps for repeated cases (~7 KB each)
+EXIT_ROWS_FAILED = 1            # some rows were skipped (the others were reviewed)
+EXIT_ENGINE_FAILED = 3          # the engine failed on some rows
+
+
+# -- what is kept per client ------------------------------------------------------------
+
+class Summary(NamedTuple):
+    """What ranking and the views need of one assessed client; the Assessment is dropped."""
+
+    line: int | None            # CSV line (None for a case file)
+    source: str | None          # case file (None for a CSV row: the input's path)
+    client: str
+    verdict: tuple              # one value per outcome attribute, in outcomes.yaml order
+    share: float | None         # the revenue-share answer, None when unknown
+    problems: tuple             # finding ids, most severe first (at most three)
+    language: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message about one row, reported as the rows go: a row skipped (no summary), a
+    client whose documents could not be written, or notes on its documents (status 0)."""
+
+    message: str
+    status: int
+    summary: Summary | None = None
+
+
+@dataclass(frozen=True)
+class _Stop:
+    """A problem that ends the whole review (an output file that exists, a broken install)."""
+
+    message: str
+    status: int
+
+
+class ReviewStopped(AdieuError):
+    """Raised in the parent for a worker's _Stop, with the worker's exit status."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+# -- reading the input -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Columns:
+    """A CSV header: each column is ('language',), (party, field) or ('answers', factor)."""
+
+    path: str
+    keys: tuple
+
+
+def open_input(path, knowledge: Knowledge):
+    """(Columns or None, tasks): the header checked up front, then one task per row or file.
+
+    A CSV task is (line, cells); a folder task is (None, case file path). Bad headers,
+    missing files and unreadable CSV stop everything (exit 2): no row could be trusted.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return None, _folder_tasks(path)
+    if not path.exists():
+        raise InputError(path, "no such file or folder")
+    handle = _open_csv(path)
+    try:
+        lines = _numbered_rows(handle, path)
+        first = next(lines, None)
+        if first is None:
+            raise InputError(path, "empty file (expected a header line: client_name, ..., factor ids)")
+        columns = _header(path, first, knowledge)
+    except BaseException:
+        handle.close()
+        raise
+    return columns, _closing(handle, lines)
+
+
+def _folder_tasks(folder: Path):
+    names = sorted(entry.name for entry in os.scandir(folder)
+                   if entry.name.lower().endswith(CASE_SUFFIXES) and not entry.name.startswith("."))
+    if not names:
+        raise InputError(folder, f"no case files ({', '.join('*' + s for s in CASE_SUFFIXES)}) in this folder")
+    return ((None, str(folder / name)) for name in names)
+
+
+def _open_csv(path: Path):
+    try:
+        # Undecodable bytes survive as lone surrogates, so the row that holds them is the
+        # one reported (not the whole file).
+        return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+
+
+def _numbered_rows(handle, path: Path):
+    """(line where the row starts, cells) for each non-blank row, header included."""
+    first = handle.readline()
+    delimiter = max(",;\t", key=first.count) if first.strip() else ","
+    reader = csv.reader(itertools.chain([first], handle), delimiter=delimiter, strict=True)
+    previous = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InputError(path, f"unreadable CSV: {error}", line=reader.line_num) from None
+        start, previous = previous + 1, reader.line_num
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+
+
+def _closing(handle, rows):
+    with handle:
+        yield from rows
+
+
+def _header(path: Path, first: tuple, knowledge: Knowledge) -> Columns:
+    line, cells = first
+    known = {"language": ("language",)}
+    for party, fields in PARTIES.items():
+        known.update({f"{party}_{name}": (party, name) for name in fields})
+    known.update({factor: ("answers", factor) for factor in knowledge.factors})
+    keys, seen = [], set()
+    for number, cell in enumerate(cells, 1):
+        name = cell.strip().lower()
+        if not name:
+            raise InputError(path, f"column {number} has no name (expected client_name, ..., language "
+                                   f"or factor ids)", line=line)
+        if name in seen:
+            raise InputError(path, "column named twice", key=name, line=line)
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f"did you mean {close[0]}?" if close else f"expected one of {', '.join(known)}"
+            raise InputError(path, f"unknown column ({hint})", key=name, line=line)
+        seen.add(name)
+        keys.append(known[name])
+    return Columns(str(path), tuple(keys))
+
+
+def row_data(columns: Columns, line: int, cells: list, knowledge: Knowledge) -> dict:
+    """The case-file shape of one CSV row: empty cells left out, booleans and numbers read."""
+
+    def fail(key, message):
+        raise InputError(columns.path, message, key=_column(key), line=line)
+
+    if len(cells) != len(columns.keys):
+        fail(None, f"expected {len(columns.keys)} values (one per column), got {len(cells)}")
+    if UNDECODED.search("".join(cells)):
+        key = next(key for key, cell in zip(columns.keys, cells) if UNDECODED.search(cell))
+        fail(key, "not UTF-8 text (save the export as CSV UTF-8)")
+    data: dict = {"answers": {}}
+    for key, cell in zip(columns.keys, cells):
+        value = cell.strip()
+        if not value:
+            continue
+        if key[0] == "language":
+            data["language"] = value.lower()
+        elif key[0] == "answers":
+            factor = knowledge.factors[key[1]]
+            data["answers"][key[1]] = answer = _answer(factor, value)
+            if factor.type == "bool" and not isinstance(answer, bool):
+                fail(key, f"expected true or false ({', '.join(TRUE_WORDS)} / {', '.join(FALSE_WORDS)}), "
+                          f"got {value[:40]!r}")
+        else:
+            data.setdefault(key[0], {})[key[1]] = value
+    return data
+
+
+def _answer(factor, text: str):
+    """A cell read as the factor's type; anything else is passed on for case.py to refuse."""
+    if factor.type == "bool":
+        word = text.lower()
+        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else text
+    if factor.type in ("number", "integer"):
+        number = NUMBER.match(text)
+        if number:
+            whole, decimals = number.groups()
+            return float(f"{whole}.{decimals}") if decimals else int(whole)
+    return text
+
+
+def _column(key) -> str | None:
+    """The CSV column of a case-file key path ('answers.revenue_share' -> 'revenue_share')."""
+    if not key:
+        return None
+    parts = key.split(".") if isinstance(key, str) else list(key)
+    if parts[0] == "answers" and len(parts) > 1:
+        return parts[1]
+    return "_".join(parts)
+
+
+# -- assessing, in this process or in a worker -----------------------------------------
+
+class Reviewer:
+    """One process's Advisor (and documents), turning tasks into summaries or notices."""
+
+    def __init__(self, knowledge: Knowledge, policy: Policy, columns: Columns | None,
+                 out: str | None = None, force: bool = False):
+        from .advisor import Advisor
+
+        self.advisor = Advisor(knowledge=knowledge, policy=policy)
+        self.advisor.engine.cache_size = ENGINE_CACHE
+        self.knowledge, self.columns = knowledge, columns
+        self.out, self.force = (Path(out) if out else None), force
+        self.revenue = revenue_factor(knowledge)
+        self.primary = primary_attribute(knowledge)
+        self._documents = None
+
+    def review(self, task):
+        line, item = task
+        try:
+            if self.columns is not None:
+                data = row_data(self.columns, line, item, self.knowledge)
+                case = case_from_data(data, self.knowledge, self.columns.path, lambda *keys: line)
+            else:
+                case = load_case(item, self.knowledge)
+            # Documents need the unknowns and what would change; the ranking does not.
+            assessment = self.advisor.assess(case, explained=self.out is not None)
+        except InputError as error:
+            if self.columns is not None:  # name the CSV column, not the case-file key
+                error = InputError(error.file, error.detail, key=_column(error.key), line=line)
+            return Notice(f"{error} (row skipped)", EXIT_ROWS_FAILED)
+        except EngineError as error:
+            where = f"{self.columns.path}:{line}" if self.columns is not None else item
+            return Notice(f"{where}: {error} (row skipped)", EXIT_ENGINE_FAILED)
+        summary = self.summarise(line, None if self.columns is not None else item, assessment)
+        if self.out is None:
+            return summary
+        try:
+            notes = self.write_documents(assessment, summary)
+        except OutputExists as error:
+            return _Stop(str(error), error.status)
+        except InputError as error:
+            return Notice(f"{error} (no documents written for this client)", EXIT_ROWS_FAILED, summary)
+        except AdieuError as error:
+            return _Stop(str(error), error.status)
+        if notes:
+            where = f"{self.columns.path}:{line}" if self.columns is not None else item
+            return Notice("\n".join(f"{where}: note: {note}" for note in notes), 0, summary)
+        return summary
+
+    def summarise(self, line, source, assessment) -> Summary:
+        verdict = tuple(assessment.verdict[attribute] for attribute in self.knowledge.outcomes)
+        rank = {severity: i for i, severity in enumerate(self.knowledge.severities)}
+        problems = sorted(assessment.problems(), key=lambda p: -rank.get(p[1], -1))
+        share = assessment.case.answers.get(self.revenue) if self.revenue else None
+        client = assessment.case.client.get("name") or (Path(source).stem if source else f"line {line}")
+        return Summary(line, source, client, verdict, share, tuple(name for name, _ in problems[:3]),
+                       assessment.language)
+
+    def write_documents(self, assessment, summary: Summary) -> list:
+        """Each client's memo and letter, next to the others in the --out folder; returns
+        the notes that come with them (e.g. a notice period assumed)."""
+        stem = document_stem(summary)
+        files, notes = client_documents(self, assessment)
+        for name, content in files:
+            write_atomic(self.out / f"{stem}.{name}", content, force=self.force)
+        return notes
+
+
+def client_documents(reviewer: Reviewer, assessment) -> tuple:
+    """([(file name ending, content)], notes) for one client: the memo and, when the
+    recommendation calls for one, the letter, rendered by documents.py (issue 4)."""
+    from .documents import Documents, NoLetter
+
+    if reviewer._documents is None:
+        reviewer._documents = Documents()
+    documents = reviewer._documents
+    memo = documents.memo(assessment, "md")
+    files, notes = [("memo.md", memo.content)], list(memo.notes)
+    try:
+        letter = documents.letter(assessment, "text")
+    except NoLetter:
+        return files, notes
+    files.append(("letter.txt", letter.content))
+    return files, notes + [note for note in letter.notes if note not in notes]
+
+
+def document_stem(summary: Summary) -> str:
+    """File names that sort like the input and stay unique: line number, or the case file's
+    whole name (a.yaml and a.json must not share documents)."""
+    if summary.source is not None:
+        return Path(summary.source).name
+    slug = unicodedata.normalize("NFKD", summary.client).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:40].strip("-") or "client"
+    return f"{summary.line:06d}-{slug}"
+
+
+def revenue_factor(knowledge: Knowledge) -> str | None:
+    """The factor the rules compare with the revenue limit of policy.yaml, if any."""
+    for rule in knowledge.rules:
+        for condition in rule.conditions:
+            if condition.kind == "answer" and condition.compare and condition.compare[1] == ("policy", REVENUE_LIMIT):
+                return condition.subject
+    return None
+
+
+_worker: Reviewer | None = None
+
+
+def _start_worker(*arguments):
+    global _worker
+    _worker = Reviewer(*arguments)
+
+
+def _review_in_worker(task):
+    return _worker.review(task)
+
+
+def run(tasks, reviewer_arguments: tuple, jobs: int = 1):
+    """Results (Summary, Notice or _Stop) in input order, assessed in `jobs` processes.
+
+    Reading runs at most a few chunks ahead of the results, so a huge input never piles
+    up in a queue: memory stays flat, and the order is the input's whatever `jobs` is.
+    """
+    if jobs <= 1:
+        reviewer = Reviewer(*reviewer_arguments)
+        yield from map(reviewer.review, tasks)
+        return
+    import multiprocessing
+
+    # fork starts a worker in milliseconds with the rule base already read; each worker
+    # still compiles its own durable-rules ruleset (Reviewer -> Advisor -> Engine).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    room = threading.BoundedSemaphore(jobs * CHUNK * IN_FLIGHT_CHUNKS)
+
+    def throttled():
+        for task in tasks:
+            room.acquire()
+            yield task
+
+    with context.Pool(jobs, _start_worker, reviewer_arguments) as pool:
+        for result in pool.imap(_review_in_worker, throttled(), chunksize=CHUNK):
+            room.release()
+            yield result
+
+
+def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, out=None,
+                     force: bool = False, report=None) -> "Review":
+    """Assess every client of a CSV export or a folder of case files.
+
+    `report(message)` is called at once for each row that fails (the row is skipped); with
+    `out`, each client's memo and letter are written there as the rows go.
+    """
+    columns, tasks = open_input(path, knowledge)
+    if out is not None:
+        folder = Path(out)
+        if folder.exists() and not folder.is_dir():
+            raise InputError(folder, "exists and is not a folder (--out takes a folder)")
+        folder.mkdir(parents=True, exist_ok=True)
+    review = Review(knowledge, policy, str(path))
+    results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force), jobs)
+    try:
+        for result in results:
+            notice = review.add(result)
+            if notice is not None and report is not None:
+                for line in notice.message.splitlines():
+                    report(line)
+    finally:
+        results.close()
+    return review
+
+
+# -- the review: ranking, totals and warnings ------------------------------------------
+
+class Review:
+    """The summaries of a portfolio, ranked most urgent first, with totals and warnings."""
+
+    def __init__(self, knowledge: Knowledge, policy: Policy, source: str):
+        self.knowledge, self.policy, self.source = knowledge, policy, source
+        self.primary = primary_attribute(knowledge)
+        self.attributes = tuple(knowledge.outcomes)
+        self.revenue = revenue_factor(knowledge)
+        self.limit = policy.number(REVENUE_LIMIT) if self.revenue else None
+        self.summaries: list = []
+        self.failures = 0
+        self.status = 0
+        self._shared: dict = {}   # identical verdicts, problems and languages share one object
+
+    def add(self, result) -> Notice | None:
+        """Keep a summary; return the notice to report, if any."""
+        if isinstance(result, _Stop):
+            raise ReviewStopped(result.message, result.status)
+        notice = None
+        if isinstance(result, Notice):
+            self.status = max(self.status, result.status)
+            notice, result = result, result.summary
+            if result is None:
+                self.failures += 1
+                return notice
+        share = self._shared
+        self.summaries.append(result._replace(
+            verdict=share.setdefault(result.verdict, result.verdict),
+            problems=share.setdefault(result.problems, result.problems),
+            language=share.setdefault(result.language, result.language)))
+        return notice
+
+    def ranked(self) -> list:
+        """Most severe recommendation first, then the largest share of revenue; ties keep
+        the input order."""
+        position = self.attributes.index(self.primary)
+        severity = {value: i for i, value in enumerate(self.knowledge.outcomes[self.primary].values)}
+        return sorted(self.summaries, key=lambda s: (-severity[s.verdict[position]],
+                                                     -(s.share if s.share is not None else -1)))
+
+    def totals(self) -> list:
+        """(value, clients, share of revenue at stake) per recommendation, most severe first."""
+        position = self.attributes.index(self.primary)
+        counts, shares = Counter(), Counter()
+        for summary in self.summaries:
+            value = summary.verdict[position]
+            counts[value] += 1
+            shares[value] += summary.share or 0
+        return [(value, counts[value], round(shares[value], 4))
+                for value in reversed(self.knowledge.outcomes[self.primary].values)]
+
+    def above_limit(self, summary: Summary) -> bool:
+        return self.limit is not None and summary.share is not None and summary.share > self.limit
+
+    def language(self) -> str:
+        """The language most of the clients' cases are written in (the first one on a tie)."""
+        counts = Counter(s.language for s in self.summaries)
+        return max(LANGUAGES, key=lambda lang: (counts[lang], -LANGUAGES.index(lang)))
+
+
+# -- views: text, CSV and JSON of the same ranked rows ---------------------------------
+
+HEADINGS = {
+    "fr": {
+        "title": "Revue du portefeuille : {source}",
+        "assessed": ("{n} client évalué", "{n} clients évalués"),
+        "failed": ("{n} ligne ignorée (voir l'erreur ci-dessus)", "{n} lignes ignorées (voir les erreurs ci-dessus)"),
+        "rank": "#", "client": "Client", "share": "Part du CA", "problems": "Problèmes principaux",
+        "totals": "Par recommandation", "clients": "Clients", "at_stake": "Part du CA en jeu",
+        "warnings": "Dépendance : clients au-delà du plafond de {limit} du chiffre d'affaires",
+        "warning": "{client} (rang {rank}) : {share} du chiffre d'affaires",
+        "none": "aucun client au-delà du plafond de {limit}", "unknown": "?",
+    },
+    "en": {
+        "title": "Portfolio review: {source}",
+        "assessed": ("{n} client assessed", "{n} clients assessed"),
+        "failed": ("{n} row skipped (see the error above)", "{n} rows skipped (see the errors above)"),
+        "rank": "#", "client": "Client", "share": "Revenue", "problems": "Main problems",
+        "totals": "By recommendation", "clients": "Clients", "at_stake": "Revenue at stake",
+        "warnings": "Dependency: clients above the {limit} revenue limit",
+        "warning": "{client} (rank {rank}): {share} of revenue",
+        "none": "no client above the {limit} limit", "unknown": "?",
+    },
+}
+CLIENT_WIDTH = 32
+
+
+def render(review: Review, form: str):
+    """The review as text, CSV or JSON, piece by piece (a large book is never one string)."""
+    return {"text": _text, "csv": _csv, "json": _json}[form](review)
+
+
+def _text(review: Review):
+    k, lang = review.knowledge, review.language()
+    h = HEADINGS[lang]
+    position = review.attributes.index(review.primary)
+    labels = k.outcomes[review.primary].labels
+    ranked = review.ranked()
+    yield h["title"].format(source=review.source) + "\n"
+    counts = _plural(h["assessed"], len(review.summaries), lang)
+    if review.failures:
+        counts += ", " + _plural(h["failed"], review.failures, lang)
+    yield counts + "\n\n"
+    width = min(CLIENT_WIDTH, max([len(h["client"])] + [len(s.client) for s in ranked]))
+    heading = k.outcomes[review.primary].label(lang)
+    label_width = max([len(heading)] + [len(label(lang)) for label in labels.values()])
+    number_width = max(len(h["rank"]), len(str(len(ranked))))
+    share_width = len(h["share"])
+    row = f"{{:>{number_width}}}  {{:<{width}}}  {{:<{label_width}}}  {{:>{share_width}}}  {{}}"
+    yield row.format(h["rank"], h["client"], heading, h["share"], h["problems"]).rstrip() + "\n"
+    for rank, summary in enumerate(ranked, 1):
+        share = _percent(summary.share, lang) if summary.share is not None else h["unknown"]
+        problems = ", ".join(k.findings[name].label(lang) for name in summary.problems)
+        yield row.format(rank, _clip(summary.client, width), labels[summary.verdict[position]](lang),
+                         share, problems).rstrip() + "\n"
+    totals = f"{{:<{label_width + 2}}}  {{:>{len(h['clients'])}}}  {{:>{len(h['at_stake'])}}}\n"
+    yield "\n" + totals.format(h["totals"], h["clients"], h["at_stake"])
+    for value, clients, share in review.totals():
+        yield totals.format("  " + labels[value](lang), clients, _percent(share, lang))
+    if review.limit is None:
+        return
+    limit = _percent(review.limit, lang)
+    warned = [(rank, s) for rank, s in enumerate(ranked, 1) if review.above_limit(s)]
+    yield "\n" + h["warnings"].format(limit=limit) + "\n"
+    if not warned:
+        yield "  " + h["none"].format(limit=limit) + "\n"
+    for rank, summary in warned:
+        yield "  ! " + h["warning"].format(client=summary.client, rank=rank,
+                                           share=_percent(summary.share, lang)) + "\n"
+
+
+def _records(review: Review):
+    """The rows of the machine-readable views, ranked."""
+    for rank, summary in enumerate(review.ranked(), 1):
+        record = {"rank": rank, "line": summary.line, "source": summary.source or review.source,
+                  "client": summary.client}
+        record.update(zip(review.attributes, summary.verdict))
+        if review.revenue:
+            record[review.revenue] = summary.share
+            record["above_limit"] = review.above_limit(summary)
+        record["problems"] = list(summary.problems)
+        yield record
+
+
+def _csv(review: Review):
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    fields = ["rank", "line", "source", "client", *review.attributes]
+    if review.revenue:
+        fields += [review.revenue, "above_limit"]
+    fields.append("problems")
+    writer.writerow(fields)
+    for record in _records(review):
+        record["problems"] = ";".join(record["problems"])
+        if "above_limit" in record:
+            record["above_limit"] = "true" if record["above_limit"] else "false"
+        writer.writerow(["" if record[f] is None else record[f] for f in fields])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _json(review: Review):
+    def dump(value):
+        return json.dumps(value, ensure_ascii=False)
+
+    head = {"input": review.source, "assessed": len(review.summaries), "failed": review.failures}
+    if review.revenue:
+        head[REVENUE_LIMIT] = review.limit
+    yield dump(head)[:-1] + ', "clients": ['
+    warnings = []
+    for index, record in enumerate(_records(review)):
+        yield ("\n  " if index == 0 else ",\n  ") + dump(record)
+        if record.get("above_limit"):
+            warnings.append({key: record[key] for key in ("rank", "line", "source", "client", review.revenue)})
+    totals = [{review.primary: value, "clients": clients, **({review.revenue: share} if review.revenue else {})}
+              for value, clients, share in review.totals()]
+    yield "\n], " + f'"totals": {dump(totals)}, "warnings": {dump(warnings)}' + "}\n"
+
+
+def _plural(forms: tuple, n: int, lang: str) -> str:
+    """French counts 0 and 1 in the singular, English only 1."""
+    singular = n <= 1 if lang == "fr" else n == 1
+    return forms[0 if singular else 1].format(n=n)
+
+
+def _percent(value, lang: str) -> str:
+    shown = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{shown.replace('.', ',')} %" if lang == "fr" else f"{shown}%"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"

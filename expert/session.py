@@ -1,0 +1,160 @@
+"""The interview's session file: every answer is saved as soon as it is given.
+
+A session is a small JSON file (written atomically: the old version or the new one, never
+half) from which `adieu interview --resume` restores the interview at the question where
+it stopped. A file that is not an Adieu session, or is damaged, is refused in one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .case import PARTIES, case_from_data
+from .errors import InputError
+from .files import read_document, write_atomic
+from .knowledge import LANGUAGES, Knowledge
+
+MARKER = "adieu-interview-session"
+VERSION = 1
+DEFAULT_NAME = "adieu-session.json"
+DETAILS = tuple(f"{party}.{key}" for party, keys in PARTIES.items() for key in keys)
+
+
+@dataclass
+class Session:
+    """Where the interview stands. `client`/`provider` hold None for a detail left empty;
+    `unknown` the factors answered "I don't know"; `queue` the questions to (re)ask first."""
+
+    path: Path
+    language: str | None = None
+    client: dict = field(default_factory=dict)
+    provider: dict = field(default_factory=dict)
+    answers: dict = field(default_factory=dict)
+    unknown: list = field(default_factory=list)
+    checked_themes: list = field(default_factory=list)
+    queue: list = field(default_factory=list)
+    revisit: bool = False           # offer to revisit answers taken from a case file
+    source: str | None = None       # the case file the answers were taken from
+    out: str | None = None
+    policy: str | None = None
+    at: str | None = None           # the question on screen, for the person who reads the file
+
+    def detail(self, name: str):
+        party, key = name.split(".")
+        return getattr(self, party).get(key)
+
+    def has_detail(self, name: str) -> bool:
+        party, key = name.split(".")
+        return key in getattr(self, party)
+
+    def set_detail(self, name: str, value):
+        party, key = name.split(".")
+        getattr(self, party)[key] = value
+
+    def answer(self, factor: str, value):
+        """Record an answer (None: "I don't know") and forget any earlier one."""
+        self.answers.pop(factor, None)
+        if factor in self.unknown:
+            self.unknown.remove(factor)
+        if value is None:
+            self.unknown.append(factor)
+        else:
+            self.answers[factor] = value
+
+    def case_data(self, knowledge: Knowledge) -> dict:
+        """The case-file shape; "I don't know" is written as null (unknown)."""
+        data = {"language": self.language or LANGUAGES[0]}
+        for party in PARTIES:
+            given = {k: v for k, v in getattr(self, party).items() if v is not None}
+            if given:
+                data[party] = given
+        data["answers"] = {f: self.answers.get(f) for f in knowledge.factors
+                           if f in self.answers or f in self.unknown}
+        return data
+
+    def to_json(self) -> dict:
+        return {
+            "format": MARKER, "version": VERSION,
+            "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "language": self.language, "client": self.client, "provider": self.provider,
+            "answers": self.answers, "unknown": self.unknown, "checked_themes": self.checked_themes,
+            "queue": self.queue, "revisit": self.revisit, "source": self.source,
+            "out": self.out, "policy": self.policy, "at": self.at,
+        }
+
+    def save(self):
+        write_atomic(self.path, json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", force=True)
+
+    def discard(self):
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+
+
+def load_session(path, knowledge: Knowledge) -> Session:
+    """Read a session file back, checking every field; anything odd is one InputError."""
+    path = Path(path)
+    data = read_document(path).data
+
+    def fail(message, key=None):
+        raise InputError(path, message, key=key)
+
+    if not isinstance(data, dict) or data.get("format") != MARKER:
+        fail("not an Adieu interview session (it has no 'format: adieu-interview-session')")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        fail("damaged session: expected a whole number", key="version")
+    if version > VERSION:
+        fail(f"saved by a newer version of Adieu (session format {version}; this one reads {VERSION})",
+             key="version")
+    known = set(Session.__dataclass_fields__) - {"path"} | {"format", "version", "saved"}
+    for key in data:
+        if key not in known:
+            fail("damaged session: unknown key", key=key)
+    session = Session(path)
+    language = data.get("language")
+    if language is not None and language not in LANGUAGES:
+        fail(f"damaged session: expected one of {', '.join(LANGUAGES)}", key="language")
+    session.language = language
+    # Details and answers are checked by the rules of the case file itself.
+    for party, keys in PARTIES.items():
+        given = data.get(party) or {}
+        if not isinstance(given, dict):
+            fail("damaged session: expected a mapping", key=party)
+        for key in given:
+            if key not in keys:
+                fail("damaged session: unknown key", key=f"{party}.{key}")
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        fail("damaged session: expected a mapping", key="answers")
+    case = case_from_data({"client": data.get("client") or {}, "provider": data.get("provider") or {},
+                           "answers": answers}, knowledge, str(path))
+    for party in PARTIES:
+        given = data.get(party) or {}
+        setattr(session, party, {k: getattr(case, party).get(k) for k in given})
+    session.answers = case.answers
+    session.unknown = _names(data, "unknown", knowledge.factors, fail)
+    session.checked_themes = _names(data, "checked_themes", knowledge.themes, fail)
+    questions = set(knowledge.factors) | set(DETAILS) | {"language"}
+    session.queue = _names(data, "queue", questions, fail)
+    if not isinstance(data.get("revisit", False), bool):
+        fail("damaged session: expected true or false", key="revisit")
+    session.revisit = data.get("revisit", False)
+    for key in ("source", "out", "policy", "at"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            fail("damaged session: expected text", key=key)
+        setattr(session, key, value)
+    return session
+
+
+def _names(data, key, allowed, fail) -> list:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in allowed for v in value):
+        fail("damaged session: expected a list of known names", key=key)
+    return list(dict.fromkeys(value))

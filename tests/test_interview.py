@@ -1,0 +1,443 @@
+"""The interview, driven through real questionary prompts on a prompt_toolkit pipe input.
+
+Every key a test sends is written to the pipe up front (prompt_toolkit hands the keys one
+prompt did not use to the next one). A prompt fed too few keys would wait forever, so each
+interview runs in a thread joined with a timeout; on timeout the pipe is closed, which ends
+the prompt with EOFError, and the test fails showing what was on screen.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from dataclasses import dataclass
+
+import pytest
+import yaml
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from expert.errors import InputError
+from expert.interview import (InterviewPaused, Planner, Terminal, default_language, interactions,
+                              interview_command, load_chrome, slugify)
+from expert.session import DEFAULT_NAME, Session, load_session
+
+# "j" moves down in a questionary list, like the arrow key; an escape sequence (\x1b[B) could
+# be split between two reads of the pipe and taken for a lone Escape.
+ENTER, DOWN, CTRL_C = "\r", "j", "\x03"
+TIMEOUT = 60
+DETAILS = ["Dupont SARL", "Marie Dupont", "marie@dupont.example", "Atelier Martin", "Jean Martin",
+           "jean@martin.example"]
+
+
+@dataclass
+class Run:
+    result: dict | None
+    error: BaseException | None
+    screen: str
+
+
+def run_interview(keys: str, timeout: float = TIMEOUT, **options) -> Run:
+    """Run interview_command on a pipe input holding `keys`; fail if it wants more."""
+    screen, outcome = io.StringIO(), {}
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        terminal = Terminal(input=pipe, output=DummyOutput(), stream=screen)
+
+        def target():
+            try:
+                outcome["result"] = interview_command(terminal=terminal, **options)
+            except BaseException as error:  # noqa: BLE001 - handed to the test
+                outcome["error"] = error
+
+        thread = threading.Thread(target=target, daemon=True)
+        thread.start()
+        thread.join(timeout)
+        if thread.is_alive():
+            pipe.close()
+            thread.join(10)
+            pytest.fail("the interview waited for more answers than the test gave; last output:\n"
+                        + screen.getvalue()[-3000:])
+    return Run(outcome.get("result"), outcome.get("error"), screen.getvalue())
+
+
+class Keys:
+    """The keys a person would press, named after what they mean."""
+
+    def __init__(self, knowledge):
+        self.knowledge, self.parts = knowledge, []
+
+    def __str__(self):
+        return "".join(self.parts)
+
+    def type(self, *texts):
+        self.parts += [text + ENTER for text in texts]
+        return self
+
+    def retype(self, text):
+        """Clear what was typed (Ctrl-U), then type again."""
+        self.parts.append("\x15" + text + ENTER)
+        return self
+
+    def details(self):
+        return self.type(*DETAILS)
+
+    def pick(self, factor, value):
+        values = list(self.knowledge.factors[factor].values)
+        index = next(i for i, v in enumerate(values) if v == value and type(v) is type(value))
+        self.parts.append(DOWN * index + ENTER)
+        return self
+
+    def dont_know(self, factor):
+        self.parts.append(DOWN * len(self.knowledge.factors[factor].values) + ENTER)
+        return self
+
+    def why(self, factor):
+        self.parts.append(DOWN * (len(self.knowledge.factors[factor].values) + 1) + ENTER)
+        return self
+
+    def all_true(self):
+        self.parts.append(ENTER)
+        return self
+
+    def not_all(self):
+        self.parts.append(DOWN + ENTER)
+        return self
+
+    def review_pick(self, index):
+        """From "see the recommendation" (the last line), down wraps to the first line."""
+        self.parts.append(DOWN * (1 + index) + ENTER)
+        return self
+
+    def confirm(self):
+        self.parts.append(ENTER)
+        return self
+
+    def interrupt(self):
+        self.parts.append(CTRL_C)
+        return self
+
+
+@pytest.fixture
+def keys(knowledge):
+    return Keys(knowledge)
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def written_case(run: Run) -> dict:
+    return yaml.safe_load((run.result["folder"] / "case.yaml").read_text(encoding="utf-8"))
+
+
+def assert_same_verdict_as_assess(run: Run, advisor):
+    assessment = advisor.assess(advisor.load_case(run.result["folder"] / "case.yaml"))
+    assert assessment.verdict == run.result["assessment"].verdict
+
+
+def gates(*themes):
+    return [f"gate:{theme}" for theme in themes]
+
+
+# -- the adaptive path -------------------------------------------------------------------------
+
+def test_good_client_is_done_after_one_check_per_theme(here, keys, knowledge, advisor):
+    keys.details().all_true().all_true().all_true().all_true().confirm()
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert run.result["asked"] == gates("money", "people", "work", "fit")
+    assert run.result["assessment"].verdict == {"recommendation": "keep", "reconciliation": "open"}
+    answers = written_case(run)["answers"]
+    assert answers["payment_behaviour"] == "on_time"
+    assert "disputes_charges" not in answers      # its ask_when needs late payment
+    assert "behaviour_trend" not in answers       # nothing was raised with the client
+    assert not (here / DEFAULT_NAME).exists()     # the case file now holds the answers
+    assert_same_verdict_as_assess(run, advisor)
+
+
+def test_written_warning_ignored_leads_to_planned_exit(here, keys, knowledge, advisor):
+    (keys.details()
+     .not_all().pick("payment_behaviour", "often_late").pick("discount_pressure", False)
+     .pick("profitability", "profitable")
+     .pick("abusive_to_staff", "never").pick("unpaid_extra_work", False).all_true()
+     .pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable")
+     .type("4", "12").pick("client_influence", "low").type("30").pick("work_in_progress", True)
+     .confirm())
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert run.result["asked"] == [
+        "gate:money", "payment_behaviour", "discount_pressure", "profitability", "abusive_to_staff",
+        "unpaid_extra_work", "gate:fit", "issue_raised", "behaviour_trend", "relationship_years",
+        "revenue_share", "client_influence", "notice_period_days", "work_in_progress"]
+    assert run.result["assessment"].verdict["recommendation"] == "exit_planned"
+    assert written_case(run)["answers"]["notice_period_days"] == 30
+    assert_same_verdict_as_assess(run, advisor)
+
+
+def test_abusive_client_ends_promptly_and_trend_is_not_asked_when_nothing_was_raised(here, keys, advisor):
+    (keys.details().all_true().not_all().pick("abusive_to_staff", "abusive")
+     .pick("issue_raised", "not_yet").type("2", "5").pick("client_influence", "low").type("0")
+     .pick("work_in_progress", False).confirm())
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    asked = run.result["asked"]
+    assert asked[:3] == ["gate:money", "gate:people", "abusive_to_staff"]
+    assert "behaviour_trend" not in asked and "gate:work" not in asked
+    assert run.result["assessment"].verdict == {"recommendation": "exit_now", "reconciliation": "closed"}
+    assert_same_verdict_as_assess(run, advisor)
+
+
+def test_haggling_client_is_asked_what_could_justify_a_concession(here, keys, advisor):
+    (keys.details().not_all().pick("payment_behaviour", "on_time").pick("discount_pressure", True)
+     .all_true().all_true().not_all().pick("values_conflict", "none").pick("strategic_fit", "core")
+     .pick("brings_referrals", False).type("1").confirm())
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert run.result["asked"][-4:] == ["values_conflict", "strategic_fit", "brings_referrals",
+                                        "relationship_years"]
+    assert run.result["assessment"].verdict["recommendation"] == "renegotiate"
+    assert_same_verdict_as_assess(run, advisor)
+
+
+def test_planner_asks_what_was_tried_because_of_how_it_went_since(advisor):
+    """issue_raised alone changes nothing here; with behaviour_trend it can: a pair."""
+    planner = Planner(advisor.engine)
+    answers = {"payment_behaviour": "often_late", "discount_pressure": False, "profitability": "profitable",
+               "abusive_to_staff": "never", "unpaid_extra_work": False, "values_conflict": "none",
+               "strategic_fit": "core"}
+    step = planner.next_step(answers, (), ("money", "people", "work", "fit"))
+    assert step.factors == ("issue_raised",)
+    assert planner.matters("issue_raised", answers) == ("with", "behaviour_trend")
+
+
+def test_pairs_are_only_searched_where_one_rule_reads_both(advisor):
+    partners = interactions(advisor.knowledge, [c.rule for c in advisor.engine.compiled.values()],
+                            advisor.engine.policy)
+    assert "behaviour_trend" in partners["issue_raised"]          # ask_when and shared rules
+    assert "profitability" in partners["discount_pressure"]       # haggling on a thin margin
+    assert "work_in_progress" not in partners["scope_changes"]    # no rule reads both
+
+
+# -- why? and "I don't know" -------------------------------------------------------------------
+
+def test_why_shows_the_reason_the_rules_and_their_passages(here, keys, knowledge):
+    keys.details().not_all().why("payment_behaviour").interrupt()
+    run = run_interview(str(keys), language="en")
+    assert isinstance(run.error, InterviewPaused)
+    factor = knowledge.factors["payment_behaviour"]
+    assert factor.why("en") in run.screen.replace("\n  ", " ")
+    assert "The client often pays late: cash flow suffers." in run.screen
+    assert "ils payent systématiquement leurs factures en retard" in run.screen
+    assert "Il faut virer les mauvais clients" in run.screen          # the article's title
+    assert "Often late → Address the problems with the client" in run.screen
+
+
+def test_dont_know_is_kept_in_the_session_and_written_as_null(here, keys, advisor):
+    keys.details().not_all().dont_know("payment_behaviour").interrupt()
+    paused = run_interview(str(keys), language="en")
+    assert isinstance(paused.error, InterviewPaused)
+    saved = json.loads((here / DEFAULT_NAME).read_text(encoding="utf-8"))
+    assert saved["unknown"] == ["payment_behaviour"] and "payment_behaviour" not in saved["answers"]
+
+    resumed = Keys(advisor.knowledge).pick("discount_pressure", False).pick("profitability", "profitable")
+    resumed.all_true().all_true().all_true().confirm()
+    run = run_interview(str(resumed), resume="")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert "payment_behaviour" not in run.result["asked"]
+    assert written_case(run)["answers"]["payment_behaviour"] is None
+    assert_same_verdict_as_assess(run, advisor)
+
+
+# -- review ------------------------------------------------------------------------------------
+
+def test_changing_an_answer_at_review_asks_what_became_relevant(here, keys, knowledge, advisor):
+    # Good client first; at review, payments become "often late" (the first answer line:
+    # after the language and six details, index 7).
+    keys.details().all_true().all_true().all_true().all_true()
+    keys.review_pick(7).pick("payment_behaviour", "often_late")
+    keys.pick("issue_raised", "discussed").pick("behaviour_trend", "improving")
+    keys.confirm()
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    # Disputed charges would change nothing once payments are often late: not asked.
+    assert run.result["asked"][4:] == ["payment_behaviour", "issue_raised", "behaviour_trend"]
+    assert run.screen.count("No other question could change the recommendation.") == 2   # two reviews
+    case = written_case(run)["answers"]
+    assert case["payment_behaviour"] == "often_late" and case["behaviour_trend"] == "improving"
+    assert run.result["assessment"].verdict["recommendation"] == "address"
+    assert_same_verdict_as_assess(run, advisor)
+
+
+def test_details_are_checked_and_asked_again(here, keys):
+    keys.type("", "Dupont SARL", "Marie Dupont", "not an address").retype("marie@dupont.example")
+    keys.type("Atelier Martin", "Jean Martin", "").interrupt()
+    run = run_interview(str(keys), language="fr")
+    assert isinstance(run.error, InterviewPaused)
+    saved = load_session(here / DEFAULT_NAME, keys.knowledge)
+    assert saved.client == {"name": "Dupont SARL", "contact": "Marie Dupont", "email": "marie@dupont.example"}
+    assert saved.provider == {"name": "Atelier Martin", "signatory": "Jean Martin", "email": None}
+
+
+# -- nothing is lost ---------------------------------------------------------------------------
+
+def test_interrupted_interview_resumes_at_the_same_question(here, keys, advisor):
+    keys.details().not_all().pick("payment_behaviour", "sometimes_late").interrupt()
+    paused = run_interview(str(keys), language="fr")
+    assert isinstance(paused.error, InterviewPaused)
+    assert paused.error.status == 130
+    assert "adieu interview --resume" in str(paused.error)
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers == {"payment_behaviour": "sometimes_late"} and saved.at == "discount_pressure"
+
+    rest = Keys(advisor.knowledge).pick("discount_pressure", True)
+    run = run_interview(str(rest) + CTRL_C, resume="")
+    assert isinstance(run.error, InterviewPaused)
+    assert "Reprise de l'entretien" in run.screen
+    assert load_session(here / DEFAULT_NAME, advisor.knowledge).answers["discount_pressure"] is True
+
+
+def test_a_saved_session_is_offered_before_starting_anew(here, keys, knowledge):
+    keys.details().interrupt()
+    assert isinstance(run_interview(str(keys), language="en").error, InterviewPaused)
+    # Start again without --resume: choose "start a new one", then stop at the first detail.
+    run = run_interview(DOWN + ENTER + CTRL_C, language="en")
+    assert isinstance(run.error, InterviewPaused)
+    assert load_session(here / DEFAULT_NAME, knowledge).client == {}
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "invalid JSON"),
+    ('{"format": "something-else", "version": 1}', "not an Adieu interview session"),
+    ('["a", "list"]', "not an Adieu interview session"),
+    ('{"format": "adieu-interview-session", "version": 99}', "saved by a newer version of Adieu"),
+    ('{"format": "adieu-interview-session", "version": 1, "answers": {"payment_behaviour": "whenever"}}',
+     "answers.payment_behaviour: expected one of on_time"),
+    ('{"format": "adieu-interview-session", "version": 1, "unknown": ["no_such_factor"]}',
+     "unknown: damaged session"),
+])
+def test_a_corrupt_or_foreign_session_is_one_clear_error(here, knowledge, content, message):
+    (here / "odd.json").write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_session(here / "odd.json", knowledge)
+    assert message in str(error.value)
+    assert str(error.value).split(":")[0].endswith("odd.json")
+    assert "\n" not in str(error.value)
+
+
+def test_resuming_from_a_foreign_file_is_refused(here):
+    (here / "notes.json").write_text('{"hello": "world"}', encoding="utf-8")
+    run = run_interview("", resume="notes.json")
+    assert isinstance(run.error, InputError) and run.error.status == 2
+    assert str(run.error) == ("notes.json: not an Adieu interview session "
+                              "(it has no 'format: adieu-interview-session')")
+
+
+def test_session_round_trips_every_field(here, knowledge):
+    session = Session(here / "s.json", language="en", client={"name": "X", "email": None},
+                      answers={"revenue_share": 12.5, "brings_referrals": False}, unknown=["profitability"],
+                      checked_themes=["money"], queue=["client.email"], out="/somewhere", at="revenue_share")
+    session.save()
+    back = load_session(here / "s.json", knowledge)
+    for name in ("language", "client", "answers", "unknown", "checked_themes", "queue", "out", "at"):
+        assert getattr(back, name) == getattr(session, name)
+
+
+# -- starting from a case file -----------------------------------------------------------------
+
+def test_answers_file_asks_only_what_is_missing(here, keys, advisor):
+    (here / "last.yaml").write_text(yaml.safe_dump({
+        "language": "en", "client": {"name": "Dupont SARL"},
+        "provider": {"name": "Atelier Martin", "signatory": "Jean Martin"},
+        "answers": {"payment_behaviour": "on_time", "discount_pressure": False, "profitability": "profitable",
+                    "abusive_to_staff": "never", "team_morale_impact": "none", "undermines_expertise": "no",
+                    "client_influence": None},
+    }), encoding="utf-8")
+    # Missing details first (contact, two e-mails), then nothing to revisit, then the rest.
+    keys.type("", "", "").confirm().all_true().all_true().confirm()
+    run = run_interview(str(keys), answers="last.yaml")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert run.result["asked"] == gates("work", "fit")
+    assert "Answers taken from last.yaml: 7." in run.screen
+    assert written_case(run)["answers"]["client_influence"] is None
+    assert_same_verdict_as_assess(run, advisor)
+
+
+def test_revisiting_an_answer_from_a_case_file_asks_it_again(here, keys, advisor):
+    (here / "last.yaml").write_text(yaml.safe_dump({
+        "language": "en", "client": {"name": "Dupont SARL", "contact": "M", "email": "m@d.example"},
+        "provider": {"name": "Atelier Martin", "signatory": "J", "email": "j@m.example"},
+        "answers": {"payment_behaviour": "on_time", "discount_pressure": False},
+    }), encoding="utf-8")
+    # Tick the first answer (payments), then answer it "often late".
+    keys.parts.append(" " + ENTER)
+    keys.pick("payment_behaviour", "often_late").interrupt()
+    run = run_interview(str(keys), answers="last.yaml")
+    assert isinstance(run.error, InterviewPaused)
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers["payment_behaviour"] == "often_late" and saved.queue == []
+
+
+# -- output ------------------------------------------------------------------------------------
+
+def test_existing_files_are_never_overwritten_without_force(here, keys, advisor):
+    (here / "dupont-sarl").mkdir()
+    (here / "dupont-sarl" / "case.yaml").write_text("# mine\n", encoding="utf-8")
+    keys.details().all_true().all_true().all_true().all_true().confirm().retype("elsewhere")
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert (here / "dupont-sarl" / "case.yaml").read_text(encoding="utf-8") == "# mine\n"
+    assert (here / "elsewhere" / "case.yaml").exists()
+
+    again = Keys(advisor.knowledge).details().all_true().all_true().all_true().all_true().confirm()
+    run = run_interview(str(again), language="en", force=True)
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert (here / "dupont-sarl" / "case.yaml").read_text(encoding="utf-8").startswith("# Case file written")
+
+
+def test_no_terminal_says_so_and_points_to_assess(adieu, tmp_path):
+    result = adieu("interview", cwd=tmp_path, input="")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "not" in result.stderr and "adieu assess CASE" in result.stderr
+
+
+# -- small pieces ------------------------------------------------------------------------------
+
+def test_every_interview_text_exists_in_both_languages(knowledge):
+    chrome = load_chrome(knowledge)
+    for key, text in chrome.texts.items():
+        assert text("fr") and text("en"), key
+
+
+def test_every_text_the_interview_says_is_checked_when_interview_yaml_is_loaded():
+    """A text the code uses but interview.yaml lacks must fail at load, not mid-interview."""
+    import re
+    from pathlib import Path
+
+    import expert.interview as module
+
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    used = set(re.findall(r'(?:self\.t|chrome)\("([a-z_.]+)"', source))
+    used |= set(re.findall(r'"(\w+_file)"\)\]', source))
+    assert used and used <= set(module.REQUIRED_TEXTS), used - set(module.REQUIRED_TEXTS)
+
+
+@pytest.mark.parametrize("environment, expected", [
+    ({"LANG": "fr_FR.UTF-8"}, "fr"), ({"LANG": "en_GB.UTF-8"}, "en"), ({"LC_ALL": "fr_CA.UTF-8", "LANG": "C"}, "fr"),
+    ({"LANG": "C.UTF-8"}, "en"), ({}, "en"),
+])
+def test_default_language_follows_the_locale(monkeypatch, environment, expected):
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert default_language() == expected
+
+
+def test_folder_is_named_after_the_client():
+    assert slugify("Société Dupont & Fils") == "societe-dupont-fils"
+    assert slugify("???") == "client"

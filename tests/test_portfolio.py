@@ -1,0 +1,211 @@
+"""`adieu portfolio`: a whole client book, from a CRM export or a folder, ranked by urgency."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+
+import yaml
+
+from conftest import ROOT
+from scenario_files import load_scenario, scenario_paths
+
+EXAMPLE = ROOT / "examples" / "portfolio.csv"
+
+
+def review(adieu, *args):
+    done = adieu("portfolio", *args, "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    return done, json.loads(done.stdout)
+
+
+def write_csv(path, header, rows, delimiter=","):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def example_rows():
+    with open(EXAMPLE, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+def blank_row(header, **cells):
+    row = [""] * len(header)
+    for column, value in cells.items():
+        row[header.index(column)] = value
+    return row
+
+
+def test_example_book_is_ranked_most_severe_recommendation_first_then_largest_share(adieu, knowledge):
+    done, result = review(adieu, EXAMPLE)
+    assert done.returncode == 0 and done.stderr == ""
+    severity = knowledge.outcomes["recommendation"].values
+    clients = result["clients"]
+    assert [c["rank"] for c in clients] == list(range(1, 13))
+    keys = [(-severity.index(c["recommendation"]), -(c["revenue_share"] or -1)) for c in clients]
+    assert keys == sorted(keys)
+    assert [c["client"] for c in clients[:2]] == ["Garage Moreau & Fils", "Northgate Property Group"]
+    assert clients[-1]["client"] == "Boulangerie Durand" and clients[-1]["recommendation"] == "keep"
+
+
+def test_totals_count_clients_and_sum_the_revenue_at_stake_per_recommendation(adieu, knowledge):
+    _, result = review(adieu, EXAMPLE)
+    totals = {t["recommendation"]: (t["clients"], t["revenue_share"]) for t in result["totals"]}
+    assert list(totals) == list(reversed(knowledge.outcomes["recommendation"].values))
+    assert totals["exit_now"] == (2, 23.5)
+    for value, (clients, share) in totals.items():
+        mine = [c for c in result["clients"] if c["recommendation"] == value]
+        assert clients == len(mine)
+        assert share == round(sum(c["revenue_share"] or 0 for c in mine), 4)
+
+
+def test_clients_above_the_policy_revenue_limit_are_warned(adieu, tmp_path):
+    done, result = review(adieu, EXAMPLE)
+    assert result["max_revenue_share"] == 10
+    assert {w["client"] for w in result["warnings"]} == {
+        "Garage Moreau & Fils", "Northgate Property Group", "SARL Bâtiment Roux", "Hôtel Les Tilleuls"}
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("max_revenue_share: 20\n", encoding="utf-8")
+    _, stricter = review(adieu, EXAMPLE, "--policy", policy)
+    assert [w["client"] for w in stricter["warnings"]] == ["SARL Bâtiment Roux"]
+    text = adieu("portfolio", EXAMPLE, "--policy", policy).stdout
+    assert "! SARL Bâtiment Roux (rang 3) : 22 % du chiffre d'affaires" in text
+    assert "! Hôtel Les Tilleuls" not in text
+
+
+def test_a_csv_row_gets_the_same_verdict_as_the_same_case_file(adieu, advisor, tmp_path):
+    case = yaml.safe_load((ROOT / "examples" / "late-payer.yaml").read_text(encoding="utf-8"))
+    header = ["client_name", "client_contact", "language", *case["answers"]]
+    values = [case["client"]["name"], case["client"]["contact"], case["language"]]
+    values += ["oui" if v is True else "non" if v is False else str(v).replace(".", ",") for v in case["answers"].values()]
+    _, result = review(adieu, write_csv(tmp_path / "one.csv", header, [values], delimiter=";"))
+    expected = advisor.assess(advisor.load_case(ROOT / "examples" / "late-payer.yaml"), explained=False)
+    (row,) = result["clients"]
+    assert (row["recommendation"], row["reconciliation"]) == (expected.verdict["recommendation"],
+                                                               expected.verdict["reconciliation"])
+    assert row["line"] == 2 and row["revenue_share"] == case["answers"]["revenue_share"]
+
+
+def test_decimal_commas_and_french_booleans_are_read_as_numbers_and_booleans(adieu, tmp_path):
+    header, _ = example_rows()
+    rows = [blank_row(header, client_name="Virgule", revenue_share="12,5", disputes_charges="OUI",
+                      payment_behaviour="often_late", issue_raised="warned_in_writing", behaviour_trend="stable")]
+    _, result = review(adieu, write_csv(tmp_path / "fr.csv", header, rows))
+    (row,) = result["clients"]
+    assert row["revenue_share"] == 12.5 and row["above_limit"] is True
+    assert "payment_risk" in row["problems"]
+
+
+def test_a_bad_row_is_reported_with_its_line_number_and_skipped(adieu, tmp_path):
+    header, rows = example_rows()
+    bad = blank_row(header, client_name="Typo SARL", revenue_share="douze")
+    path = write_csv(tmp_path / "book.csv", header, [rows[0], bad, *rows[1:3], [], rows[3]])
+    done, result = review(adieu, path)
+    assert done.returncode == 1, "some rows failed: the exit status says so"
+    assert done.stderr.splitlines() == [
+        f"adieu: {path}:3: revenue_share: expected a number from 0 to 100, got 'douze' (row skipped)"]
+    assert result["failed"] == 1 and result["assessed"] == 4
+    assert {c["line"] for c in result["clients"]} == {2, 4, 5, 7}, "a blank line still counts as a line"
+
+
+def test_a_row_with_too_few_cells_is_refused_not_read_as_unknowns(adieu, tmp_path):
+    header, rows = example_rows()
+    path = write_csv(tmp_path / "short.csv", header, [rows[0][:10], rows[1]])
+    done, result = review(adieu, path)
+    assert done.returncode == 1
+    assert f"{path}:2: expected {len(header)} values (one per column), got 10" in done.stderr
+    assert [c["line"] for c in result["clients"]] == [3]
+
+
+def test_an_unknown_column_stops_everything_and_suggests_the_right_name(adieu, tmp_path):
+    path = write_csv(tmp_path / "typo.csv", ["client_name", "payment_behavior"], [["X", "on_time"]])
+    done = adieu("portfolio", path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"adieu: {path}:1: payment_behavior: unknown column (did you mean payment_behaviour?)\n"
+
+
+def test_bytes_that_are_not_utf8_are_reported_on_their_row(adieu, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("client_name,revenue_share\nCafé Dupré,5\nOK,6\n".encode("latin-1"))
+    done, result = review(adieu, path)
+    assert done.returncode == 1
+    assert f"{path}:2: client_name: not UTF-8 text" in done.stderr
+    assert [c["client"] for c in result["clients"]] == ["OK"]
+
+
+def test_a_folder_of_case_files_is_reviewed_and_a_bad_file_skipped(adieu, tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    expected = {}
+    for path in scenario_paths():
+        scenario = load_scenario(path)
+        if "policy" in scenario:
+            continue
+        (folder / path.name).write_text(yaml.safe_dump(scenario["case"], allow_unicode=True), encoding="utf-8")
+        expected[scenario["case"]["client"]["name"]] = scenario["expect"]["recommendation"]
+    (folder / "zz-broken.yaml").write_text("answers:\n  payment_behaviour: sometimes\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a case", encoding="utf-8")
+    done, result = review(adieu, folder)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"adieu: {folder / 'zz-broken.yaml'}:2: answers.payment_behaviour: expected one of on_time, "
+        "sometimes_late, often_late, unpaid_invoices, got 'sometimes' (row skipped)"]
+    assert {c["client"]: c["recommendation"] for c in result["clients"]} == expected
+
+
+def test_jobs_2_gives_the_same_output_in_the_same_order_as_jobs_1(adieu, knowledge, tmp_path):
+    rng = random.Random(5)
+    factors = list(knowledge.factors.values())
+    header = ["client_name", "language"] + [f.id for f in factors]
+    rows = []
+    for i in range(400):
+        row = [f"Client {i:03d}", rng.choice(["fr", "en"])]
+        for factor in factors:
+            if rng.random() < 0.4:
+                row.append("")
+            elif factor.values:
+                row.append(str(rng.choice(factor.values)).lower())
+            else:
+                row.append(str(rng.randint(0, 30)))
+        rows.append(row)
+    rows[57][header.index("revenue_share")] = "beaucoup"
+    rows[301][header.index("payment_behaviour")] = "jamais"
+    path = write_csv(tmp_path / "book.csv", header, rows)
+    for form in ("text", "json", "csv"):
+        one = adieu("portfolio", path, "--format", form, "--jobs", "1")
+        two = adieu("portfolio", path, "--format", form, "--jobs", "2")
+        assert one.returncode == two.returncode == 1
+        assert one.stderr == two.stderr and len(one.stderr.splitlines()) == 2
+        assert one.stdout == two.stdout
+
+
+def test_csv_and_json_views_carry_the_same_ranked_rows(adieu):
+    _, result = review(adieu, EXAMPLE)
+    rows = list(csv.DictReader(adieu("portfolio", EXAMPLE, "--format", "csv").stdout.splitlines()))
+    assert [(r["rank"], r["client"], r["recommendation"], r["above_limit"]) for r in rows] == [
+        (str(c["rank"]), c["client"], c["recommendation"], "true" if c["above_limit"] else "false")
+        for c in result["clients"]]
+
+
+def test_out_writes_each_clients_memo_and_letter_and_refuses_to_overwrite(adieu, tmp_path):
+    header, rows = example_rows()
+    path = write_csv(tmp_path / "two.csv", header, rows[:3])
+    out = tmp_path / "documents"
+    done = adieu("portfolio", path, "--out", out)
+    assert done.returncode == 0, done.stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert "000002-boulangerie-durand.memo.md" in written
+    assert "000003-cabinet-lefevre-avocats.memo.md" in written
+    assert "000003-cabinet-lefevre-avocats.letter.txt" in written, "an exit calls for a letter"
+    memo = (out / "000003-cabinet-lefevre-avocats.memo.md").read_text(encoding="utf-8")
+    assert "Cabinet Lefèvre Avocats" in memo
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    again = adieu("portfolio", path, "--out", out)
+    assert again.returncode == 2 and "already exists (use --force to replace it)" in again.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "nothing was overwritten"
+    assert adieu("portfolio", path, "--out", out, "--force", "--jobs", "2").returncode == 0
