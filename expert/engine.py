@@ -104,6 +104,9 @@ class Engine:
             self._host.register_rulesets({self._name: copy.deepcopy(definition)})
         except Exception as error:  # durable-rules only says a number: name the cause we know
             raise EngineError(f"the rule base could not be compiled into durable-rules: {error}") from None
+        # The Host's two timer threads also run actions; racing our synchronous runs they made
+        # rare cases fail in long portfolio runs (error 307). Stop them before they first fire.
+        self.close()
 
     def reason(self, answers: dict) -> Reasoning:
         """Run the rules over these answers (factor -> value, unanswered factors left out)."""
