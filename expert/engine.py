@@ -1,35 +1,48 @@
 """Run one case through durable-rules, guard its silent failures and record the trace.
 
-durable-rules swallows exceptions raised in actions and refuses facts it cannot place;
-every action here catches its own errors into the run, and a run with errors fails loudly.
-Each assessment has its own sid, deleted afterwards, so memory stays flat. A Host is not
-thread-safe: use one Engine per process.
+The rule base is compiled into a durable-rules ruleset definition and registered with a
+Host, which resolves each rule's action by name (`get_action`). The engine then drives the
+ruleset's C handle itself: assert the case, take the activations one at a time, in
+durable-rules' order, and run each resolved action. The Host's own dispatch (durable/
+engine.py) wraps every action in a Closure, two clock reads, a state update and a JSON
+round trip, and polls from two timer threads that raced our runs (error 307 in long
+portfolio runs): that glue cost three quarters of every assessment (benchmarks/RESULTS.md).
+Every action catches its own errors into the run, a fact durable-rules refuses is an error,
+and a run with errors fails loudly. Each assessment has its own sid, deleted afterwards,
+so memory stays flat. A ruleset is not thread-safe: use one Engine per process.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
+import json
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .compiler import CASE, SINK, compile_rules
-from .errors import EngineError
-from .knowledge import Knowledge
-from .policy import Policy
+import durable_rules_engine as durable
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from durable import engine as durable_engine
 
+from .compiler import CASE, FINDING, SINK, compile_rules
+from .errors import EngineError
+from .knowledge import Knowledge
+from .policy import Policy
+
 CACHE_SIZE = 4096
 _ruleset_numbers = itertools.count(1)
 
 
-@dataclass(frozen=True)
-class Firing:
-    """One rule that fired, with what it matched and what it concluded."""
+class Firing(NamedTuple):
+    """One rule that fired, with what it matched and what it concluded.
+
+    A named tuple, not a dataclass: a case fires some thirty rules, and a frozen dataclass
+    took twice as long to build and twice the memory in the cache.
+    """
 
     index: int
     rule: str
@@ -70,20 +83,42 @@ class Reasoning:
 
 @dataclass
 class _Run:
+    """What an action sees (durable-rules calls it `c`): the case, the activation, the trace."""
+
     sid: str
+    answers: dict            # factor -> its (factor, value) pair
+    activation: str = ""     # the JSON durable-rules gave for the rule firing now
     firings: list = field(default_factory=list)
     errors: list = field(default_factory=list)
 
 
 class _Host(durable_engine.Host):
-    """A Host that resolves action names to the engine's generic actions."""
+    """A Host that resolves action names to the engine's actions and starts no threads.
+
+    durable-rules' Host polls its rulesets from two timer threads, for asynchronous actions
+    and timers; the rule base uses neither, and those threads took activations from under
+    our synchronous runs.
+    """
 
     def __init__(self, actions: dict):
         self._actions = actions
         super().__init__()
 
     def get_action(self, action_name):
-        return self._actions[action_name]
+        try:
+            return self._actions[action_name]
+        except KeyError:
+            raise EngineError(f"the rule base names an action '{action_name}' the engine does not have") from None
+
+    def _run(self):
+        """No dispatch threads: the engine takes every activation itself."""
+
+
+# Status codes of durable_rules_engine.assert_fact (durable/engine.py reads them the same way).
+_STORED, _NOT_HANDLED, _OBSERVED = 0, 1, 2
+_REFUSED = {_NOT_HANDLED: "no rule matches it", _OBSERVED: "an identical fact is already stored"}
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_decode = json.JSONDecoder().scan_once  # json.loads minus two layers of Python wrappers
 
 
 class Engine:
@@ -97,16 +132,21 @@ class Engine:
         self._sids = itertools.count(1)
         self._run: _Run | None = None
         self._cache: OrderedDict = OrderedDict()
+        self.cache_size = CACHE_SIZE  # reasonings kept, most recently used first (0: none)
+        self._unanswered = {factor: (factor, None) for factor in knowledge.factors}
         actions = {rule_id: self._action(rule_id) for rule_id in self.compiled}
-        actions[SINK] = _ignore
+        actions[SINK] = _never  # the sink rule keeps every finding fact placeable; it never fires
         self._host = _Host(actions)
         try:
             self._host.register_rulesets({self._name: copy.deepcopy(definition)})
+        except EngineError:
+            raise
         except Exception as error:  # durable-rules only says a number: name the cause we know
             raise EngineError(f"the rule base could not be compiled into durable-rules: {error}") from None
-        # The Host's two timer threads also run actions; racing our synchronous runs they made
-        # rare cases fail in long portfolio runs (error 307). Stop them before they first fire.
-        self.close()
+        ruleset = self._host.get_ruleset(self._name)
+        # durable-rules keeps each resolved action in a Promise, to run it through its glue.
+        self._actions = {rule_id: promise._func for rule_id, promise in ruleset._actions.items()}
+        self._handle = ruleset._handle
 
     def reason(self, answers: dict) -> Reasoning:
         """Run the rules over these answers (factor -> value, unanswered factors left out)."""
@@ -117,45 +157,74 @@ class Engine:
             return cached
         reasoning = self._reason(key)
         self._cache[key] = reasoning
-        if len(self._cache) > CACHE_SIZE:
+        while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
         return reasoning
 
     def _reason(self, key: tuple) -> Reasoning:
         if self._run is not None:
             raise EngineError("the engine is already reasoning (an Engine is not thread-safe)")
+        if self._handle is None:
+            raise EngineError("the engine was closed")
         sid = str(next(self._sids))
-        run = self._run = _Run(sid)
+        # Each firing's (factor, value) pairs are taken from here: one tuple per answer, shared.
+        run = self._run = _Run(sid, {pair[0]: pair for pair in key})
         stored = False
         try:
-            self._host.assert_fact(self._name, {"t": CASE, "sid": sid, **dict(key)})
-            stored = True
-        except durable_engine.MessageNotHandledException:
-            pass  # no rule reads this case: reported below as a missing verdict
+            status, state = durable.assert_fact(self._handle, _encode({"t": CASE, "sid": sid, **dict(key)}))
+            stored = status == _STORED
+            if stored:
+                self._fire(run, state)
+            elif status != _NOT_HANDLED:  # not handled: no rule reads this case, reported below
+                run.errors.append(f"durable-rules refused the case: {_REFUSED.get(status, status)}")
         except Exception as error:
-            run.errors.append(f"durable-rules refused the case: {error}")
+            run.errors.append(f"durable-rules failed on the case: {error}")
         finally:
             self._run = None
         # Only a stored case has a state to delete: deleting the state of a refused case
         # crashes durable-rules 2.0.28 (segmentation fault).
         if stored:
             try:
-                self._host.delete_state(self._name, sid)
+                durable.delete_state(self._handle, sid)
             except Exception as error:
                 run.errors.append(f"durable-rules could not release the case: {error}")
         if run.errors:
             raise EngineError("the reasoning failed: " + "; ".join(run.errors))
         return Reasoning(key, tuple(run.firings), *self._decide(run.firings))
 
+    def _fire(self, run: _Run, state: int):
+        """Run the activations one by one, in durable-rules' order, until none is left."""
+        handle, actions = self._handle, self._actions
+        started = durable.start_action_for_state(handle, state)
+        activation = started[1] if started else None
+        while activation:
+            # An activation is {"RULE_ID":{BINDING:FACT,...}}: read the id without decoding
+            # the facts (an id with a quote or backslash is not found, and is decoded).
+            action = actions.get(activation[2:activation.find('"', 2)])
+            if action is None:
+                rule_id = next(iter(_decode(activation, 0)[0]))
+                action = actions.get(rule_id) or _unknown(rule_id)
+            run.activation = activation
+            action(run)
+            activation = durable.complete_and_start_action(handle, state)
+
     def _decide(self, firings: list) -> tuple:
         """Per outcome attribute, the value concluded by the highest-priority rule."""
+        tops: dict = {}  # attribute -> (highest priority, the firings that concluded it at that priority)
+        for firing in firings:
+            attribute = firing.conclusion.get("attribute")
+            if attribute is not None:
+                priority = firing.conclusion["priority"]
+                top = tops.get(attribute)
+                if top is None or priority > top[0]:
+                    tops[attribute] = (priority, [firing])
+                elif priority == top[0]:
+                    top[1].append(firing)
         verdict, deciding = [], []
         for attribute in self.knowledge.outcomes:
-            candidates = [f for f in firings if f.conclusion.get("attribute") == attribute]
-            if not candidates:
+            if attribute not in tops:
                 raise EngineError(f"no rule concluded the {attribute} for this case")
-            top = max(f.conclusion["priority"] for f in candidates)
-            winners = [f for f in candidates if f.conclusion["priority"] == top]
+            top, winners = tops[attribute]
             values = sorted({f.conclusion["value"] for f in winners})
             if len(values) > 1:
                 rules = ", ".join(sorted({f.rule for f in winners}))
@@ -166,35 +235,68 @@ class Engine:
         return tuple(verdict), tuple(deciding)
 
     def _action(self, rule_id: str):
+        """The action run when `rule_id` fires: record the firing, assert its finding."""
         compiled = self.compiled[rule_id]
         finding = self.knowledge.findings.get(compiled.rule.conclusion.get("finding"))
         conclusion = dict(compiled.rule.conclusion)
+        factors = compiled.factors if compiled.case_binding else ()
+        unanswered = self._unanswered
+        bindings = tuple(f'"{name}":' for name in compiled.finding_bindings)
+        # The finding fact, written once: only its position in the trace and the sid vary.
+        asserted = _encode({"t": FINDING, "name": finding.id, "severity": conclusion["severity"],
+                            "category": finding.category})[:-1] + ',"n":' if finding else None
 
-        def action(c):
-            run = self._run
-            if run is None:  # durable-rules ran an action outside assess(): should not happen
-                return
+        def action(run: _Run):
+            activation = run.activation
             try:
-                matched = c._m
-                case = matched.get(compiled.case_binding) if compiled.case_binding else None
-                answers = tuple((factor, case.get(factor)) for factor in compiled.factors) if case else ()
-                findings = tuple(matched[name]["n"] for name in compiled.finding_bindings)
+                # The case fact durable-rules matched is the one asserted from run.answers.
+                answers = tuple([run.answers.get(factor) or unanswered[factor] for factor in factors])
+                findings = tuple([_finding_index(activation, key) for key in bindings]) if bindings else ()
+                if None in findings:  # not laid out as expected: decode the whole activation
+                    matched = _decode(activation, 0)[0][rule_id]
+                    findings = tuple([matched[name]["n"] for name in compiled.finding_bindings])
                 firing = Firing(len(run.firings), rule_id, answers, findings, conclusion)
                 run.firings.append(firing)
-                if finding is not None:
-                    c.assert_fact({"t": "f", "name": finding.id, "severity": conclusion["severity"],
-                                   "category": finding.category, "n": firing.index})
-            except BaseException as error:  # durable-rules would swallow it: keep it for the run
+                if asserted is not None:
+                    status, _ = durable.assert_fact(self._handle, f'{asserted}{firing.index},"sid":"{run.sid}"}}')
+                    if status != _STORED:
+                        run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
+                                          f"{_REFUSED.get(status, status)}")
+            except BaseException as error:  # keep it for the run: never lose an action's failure
                 run.errors.append(f"rule {rule_id}: {type(error).__name__}: {error}")
 
         return action
 
     def close(self):
-        """Stop the Host's timer threads (they are daemons; this is for tidy long runs)."""
-        for timer_name in ("_d_timer", "_t_timer"):
-            timer = getattr(self._host, timer_name, None)
-            if timer is not None:
-                timer.cancel()
+        """Free the compiled ruleset in durable-rules (for tidy long runs and tests)."""
+        if self._handle is not None:
+            handle, self._handle = self._handle, None
+            durable.delete_ruleset(handle)
+
+
+def _finding_index(activation: str, key: str):
+    """The `n` of the finding bound under `key` ('"f0":'), read without decoding the JSON.
+
+    durable-rules hands back each fact as the text asserted, and the engine wrote every
+    finding as {..."n":INDEX,"sid":"SID"}. The case fact, bound first, is most of the
+    text; the last `"f0":` is the binding, and the first `,"sid":` after it ends that
+    finding (a JSON string cannot hold an unescaped quote). None when the text is laid out
+    otherwise: the caller then decodes the whole activation.
+    """
+    at = activation.rfind(key)
+    end = activation.find(',"sid":', at) if at >= 0 else -1
+    start = activation.rfind('"n":', at, end) if end >= 0 else -1
+    digits = activation[start + 4:end] if start >= 0 else ""
+    return int(digits) if digits.isdigit() and digits.isascii() else None
+
+
+def _never(c):
+    """The sink rule's action: its pattern cannot match, so this never runs."""
+    c.errors.append("the sink rule fired, which its pattern forbids")
+
+
+def _unknown(rule_id):
+    raise EngineError(f"durable-rules fired '{rule_id}', which is not a rule of this rule base")
 
 
 def _engine_number(value):
@@ -205,7 +307,3 @@ def _engine_number(value):
         if value.is_integer():
             return int(value)
     return value
-
-
-def _ignore(c):
-    """The sink rule's action: the finding is already in the trace."""

@@ -29,13 +29,14 @@ from typing import NamedTuple
 from .case import PARTIES, case_from_data, load_case
 from .errors import AdieuError, EngineError, InputError, OutputExists
 from .explain import primary_attribute
-from .files import write_atomic
+from .files import refuse_non_text, write_atomic
 from .knowledge import LANGUAGES, Knowledge
 from .policy import Policy
 
 # The policy setting (policy.yaml) that caps one client's share of revenue. The factor it
 # caps is found in the rule base: the number the rules compare with this setting.
 REVENUE_LIMIT = "max_revenue_share"
+HEAD_BYTES = 65536  # what is read to tell text from UTF-16 or binary
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 TRUE_WORDS = ("true", "yes", "oui", "vrai", "1")
 FALSE_WORDS = ("false", "no", "non", "faux", "0")
@@ -132,6 +133,9 @@ def _folder_tasks(folder: Path):
 
 def _open_csv(path: Path):
     try:
+        with open(path, "rb") as raw:
+            head = raw.read(HEAD_BYTES)
+        refuse_non_text(path, head)  # a spreadsheet's UTF-16 or binary export: say so, not "unknown column"
         # Undecodable bytes survive as lone surrogates, so the row that holds them is the
         # one reported (not the whole file).
         return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
@@ -252,6 +256,7 @@ class Reviewer:
         self.out, self.force = (Path(out) if out else None), force
         self.revenue = revenue_factor(knowledge)
         self.primary = primary_attribute(knowledge)
+        self._severity = {severity: i for i, severity in enumerate(knowledge.severities)}
         self._documents = None
 
     def review(self, task):
@@ -289,7 +294,7 @@ class Reviewer:
 
     def summarise(self, line, source, assessment) -> Summary:
         verdict = tuple(assessment.verdict[attribute] for attribute in self.knowledge.outcomes)
-        rank = {severity: i for i, severity in enumerate(self.knowledge.severities)}
+        rank = self._severity
         problems = sorted(assessment.problems(), key=lambda p: -rank.get(p[1], -1))
         share = assessment.case.answers.get(self.revenue) if self.revenue else None
         client = assessment.case.client.get("name") or (Path(source).stem if source else f"line {line}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,22 @@ def test_many_cases_in_a_row_keep_memory_flat(advisor):
     run(6000, 3000)
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kib < 20_000, f"peak memory grew by {grown_kib} KiB over 6,000 more cases"
+
+
+def test_actions_are_resolved_by_name_through_the_host_and_no_thread_is_started(advisor):
+    threads = threading.active_count()
+    engine = Engine(advisor.knowledge, advisor.policy)
+    engine.reason({"payment_behaviour": "unpaid"})
+    assert threading.active_count() == threads, "durable-rules' Host timer threads would race the engine"
+    ruleset = engine._host.get_ruleset(engine._name)
+    assert set(ruleset._actions) == set(engine.compiled) | {"__every_finding"}
+
+
+def test_a_closed_engine_refuses_to_reason_instead_of_crashing(advisor):
+    engine = Engine(advisor.knowledge, advisor.policy)
+    engine.close()
+    with pytest.raises(EngineError, match="closed"):
+        engine.reason({"payment_behaviour": "unpaid"})
 
 
 def test_the_shipped_rule_base_loads_from_the_package_fallback():
