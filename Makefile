@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test clean
+.PHONY: demo test bench clean
 
 demo: $(VENV)/.installed
 	$(BIN)/adieu assess examples/late-payer.yaml
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# Not a fresh-machine command: measures this machine and rewrites benchmarks/RESULTS.md.
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

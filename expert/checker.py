@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .compiler import COMPARE
 from .errors import KnowledgeError
 from .files import read_document
 from .knowledge import CHOICE_TYPES, Knowledge, Rule, _show
@@ -42,8 +43,6 @@ SAMPLES = 20_000
 EXHAUSTIVE_LIMIT = 20_000
 MAX_TERMS = 20_000
 TERMS_PER_RULE = 25
-COMPARE = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
-           "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}
 
 
 @dataclass(frozen=True, order=True)

@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--language", choices=("fr", "en"),
                            help="language of the questions and documents (default: from the locale)")
     interview.set_defaults(run=run_interview)
-    # -- interview (issue 3) --
+
     memo = commands.add_parser("memo", help="write the internal memo that justifies the recommendation")
     letter = commands.add_parser("letter", help="write the letter or e-mail draft to the client "
                                                 "(termination, problems to address, revised terms)")
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="default auto: the letter the recommendation calls for (none to keep the client)")
     memo.set_defaults(run=run_memo)
     letter.set_defaults(run=run_letter)
-    # -- memo and letter (issue 4) --
+
     portfolio = commands.add_parser("portfolio", help="review a whole client book (CSV export or folder of "
                                                       "case files), most urgent first")
     portfolio.add_argument("input", metavar="INPUT", help="CSV file (one row per client) or folder of case files")
@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="spread the work over N processes (same output as with 1; default 1)")
     portfolio.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
     portfolio.set_defaults(run=run_portfolio)
-    # -- portfolio (issue 5) --
+
     knowledge_command = commands.add_parser("knowledge", help="work on a rule base (knowledge/)")
     knowledge_commands = knowledge_command.add_subparsers(dest="knowledge_command", metavar="SUBCOMMAND",
                                                           parser_class=_Parser, required=True)
@@ -92,7 +92,6 @@ def build_parser() -> argparse.ArgumentParser:
                                       "(default 20000)")
     knowledge_check.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the sample (default 0)")
     knowledge_check.set_defaults(run=run_knowledge_check)
-    # -- knowledge check (issue 6) --
     return parser
 
 
@@ -196,8 +195,6 @@ def run_letter(args) -> int:
     rendered = documents.letter(assessment, args.format, args.kind, today=args.date)
     return _deliver(args, rendered, "e-mail draft" if args.format == "eml" else "letter")
 
-
-# -- command functions of later issues go above this line --
 
 
 def main(argv=None) -> int:

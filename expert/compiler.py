@@ -10,6 +10,7 @@ Policy values are substituted here, so a ruleset is compiled once per policy.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 from .knowledge import Condition, Knowledge, Rule
@@ -115,6 +116,22 @@ def threshold(condition: Condition, policy: Policy):
     """The number an answer condition compares with, after policy substitution."""
     operand = condition.compare[1]
     return policy.number(operand[1]) if isinstance(operand, tuple) else operand
+
+
+COMPARE = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+
+
+def holds(condition: Condition, answers: dict, policy: Policy) -> bool:
+    """One answer condition, evaluated on plain answers without the engine: the same meaning
+    as its compiled form, for the questions' `ask_when` (which the rules never see)."""
+    value = answers.get(condition.subject)
+    if value is None:
+        return condition.unknown_only or condition.or_unknown
+    if condition.unknown_only:
+        return False
+    if condition.compare is not None:
+        return COMPARE[condition.compare[0]](value, threshold(condition, policy))
+    return any(value == v and type(value) is type(v) for v in condition.values)
 
 
 def _equals(field: str, value) -> dict:

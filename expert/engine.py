@@ -19,7 +19,7 @@ import itertools
 import json
 import warnings
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import durable_rules_engine as durable
@@ -41,14 +41,22 @@ class Firing(NamedTuple):
     """One rule that fired, with what it matched and what it concluded.
 
     A named tuple, not a dataclass: a case fires some thirty rules, and a frozen dataclass
-    took twice as long to build and twice the memory in the cache.
+    took twice as long to build and twice the memory in the cache. The answers it read are
+    looked up when asked for: most firings of a portfolio are never shown.
     """
 
     index: int
     rule: str
-    answers: tuple          # (factor, value) pairs the rule read; value None = unanswered
     findings: tuple         # indexes of the firings whose findings it matched
     conclusion: dict
+    factors: tuple          # the factors the rule read
+    case: dict              # the case's answers: factor -> (factor, value), shared by the run
+
+    @property
+    def answers(self) -> tuple:
+        """(factor, value) pairs the rule read; value None = unanswered."""
+        case = self.case
+        return tuple([case.get(factor) or (factor, None) for factor in self.factors])
 
     def as_dict(self) -> dict:
         return {
@@ -81,15 +89,17 @@ class Reasoning:
         return [f for f in self.firings if "finding" in f.conclusion]
 
 
-@dataclass
 class _Run:
     """What an action sees (durable-rules calls it `c`): the case, the activation, the trace."""
 
-    sid: str
-    answers: dict            # factor -> its (factor, value) pair
-    activation: str = ""     # the JSON durable-rules gave for the rule firing now
-    firings: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
+    __slots__ = ("sid", "answers", "activation", "firings", "errors")
+
+    def __init__(self, sid: str, answers: dict):
+        self.sid = sid
+        self.answers = answers     # factor -> its (factor, value) pair
+        self.activation = ""       # the JSON durable-rules gave for the rule firing now
+        self.firings: list = []
+        self.errors: list = []
 
 
 class _Host(durable_engine.Host):
@@ -133,7 +143,6 @@ class Engine:
         self._run: _Run | None = None
         self._cache: OrderedDict = OrderedDict()
         self.cache_size = CACHE_SIZE  # reasonings kept, most recently used first (0: none)
-        self._unanswered = {factor: (factor, None) for factor in knowledge.factors}
         actions = {rule_id: self._action(rule_id) for rule_id in self.compiled}
         actions[SINK] = _never  # the sink rule keeps every finding fact placeable; it never fires
         self._host = _Host(actions)
@@ -150,7 +159,8 @@ class Engine:
 
     def reason(self, answers: dict) -> Reasoning:
         """Run the rules over these answers (factor -> value, unanswered factors left out)."""
-        key = tuple(sorted((factor, _engine_number(value)) for factor, value in answers.items()))
+        key = tuple(sorted([(factor, value) if value.__class__ is not float else (factor, _engine_number(value))
+                            for factor, value in answers.items()]))
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -240,25 +250,24 @@ class Engine:
         finding = self.knowledge.findings.get(compiled.rule.conclusion.get("finding"))
         conclusion = dict(compiled.rule.conclusion)
         factors = compiled.factors if compiled.case_binding else ()
-        unanswered = self._unanswered
-        bindings = tuple(f'"{name}":' for name in compiled.finding_bindings)
-        # The finding fact, written once: only its position in the trace and the sid vary.
-        asserted = _encode({"t": FINDING, "name": finding.id, "severity": conclusion["severity"],
-                            "category": finding.category})[:-1] + ',"n":' if finding else None
+        bindings = tuple(f'"{name}":{{"n":' for name in compiled.finding_bindings)
+        # The finding fact, written once with its position in the trace first: only that
+        # position and the sid vary, and the rules that join it read the position back.
+        rest = _encode({"t": FINDING, "name": finding.id, "severity": conclusion["severity"],
+                        "category": finding.category})[1:] if finding else None
 
         def action(run: _Run):
             activation = run.activation
             try:
-                # The case fact durable-rules matched is the one asserted from run.answers.
-                answers = tuple([run.answers.get(factor) or unanswered[factor] for factor in factors])
                 findings = tuple([_finding_index(activation, key) for key in bindings]) if bindings else ()
                 if None in findings:  # not laid out as expected: decode the whole activation
                     matched = _decode(activation, 0)[0][rule_id]
                     findings = tuple([matched[name]["n"] for name in compiled.finding_bindings])
-                firing = Firing(len(run.firings), rule_id, answers, findings, conclusion)
-                run.firings.append(firing)
-                if asserted is not None:
-                    status, _ = durable.assert_fact(self._handle, f'{asserted}{firing.index},"sid":"{run.sid}"}}')
+                index = len(run.firings)
+                # The case fact durable-rules matched is the one asserted from run.answers.
+                run.firings.append(Firing(index, rule_id, findings, conclusion, factors, run.answers))
+                if rest is not None:
+                    status, _ = durable.assert_fact(self._handle, f'{{"n":{index},"sid":"{run.sid}",{rest}')
                     if status != _STORED:
                         run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
                                           f"{_REFUSED.get(status, status)}")
@@ -275,18 +284,18 @@ class Engine:
 
 
 def _finding_index(activation: str, key: str):
-    """The `n` of the finding bound under `key` ('"f0":'), read without decoding the JSON.
+    """The `n` of the finding bound under `key` ('"f0":{"n":'), read without decoding the JSON.
 
-    durable-rules hands back each fact as the text asserted, and the engine wrote every
-    finding as {..."n":INDEX,"sid":"SID"}. The case fact, bound first, is most of the
-    text; the last `"f0":` is the binding, and the first `,"sid":` after it ends that
-    finding (a JSON string cannot hold an unescaped quote). None when the text is laid out
-    otherwise: the caller then decodes the whole activation.
+    durable-rules hands back each fact as the text asserted, and the engine writes every
+    finding as {"n":INDEX,...}. A key inside a string value would have its quotes escaped,
+    so the first match is the binding. None when the text is laid out otherwise: the
+    caller then decodes the whole activation.
     """
-    at = activation.rfind(key)
-    end = activation.find(',"sid":', at) if at >= 0 else -1
-    start = activation.rfind('"n":', at, end) if end >= 0 else -1
-    digits = activation[start + 4:end] if start >= 0 else ""
+    at = activation.find(key)
+    if at < 0:
+        return None
+    start = at + len(key)
+    digits = activation[start:activation.find(",", start)]
     return int(digits) if digits.isdigit() and digits.isascii() else None
 
 

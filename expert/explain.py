@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .compiler import threshold
+from .compiler import holds, threshold
 from .engine import Engine, Reasoning
 from .knowledge import Knowledge
 
@@ -140,6 +140,8 @@ def changes(engine: Engine, answers: dict, factors=None) -> list:
     result = []
     for factor_id in factors if factors is not None else knowledge.factors:
         current = answers.get(factor_id)
+        if current is None and not may_apply(engine, factor_id, answers):
+            continue
         for value in probe_values(engine, factor_id):
             if value == current and type(value) is type(current):
                 continue
@@ -148,6 +150,14 @@ def changes(engine: Engine, answers: dict, factors=None) -> list:
                 if varied.value(attribute) != base.value(attribute):
                     result.append(Change(factor_id, current, value, attribute, varied.value(attribute)))
     return result
+
+
+def may_apply(engine: Engine, factor_id: str, answers: dict) -> bool:
+    """The factor's question may make sense for this case: no `ask_when` condition is
+    contradicted by an answer given (disputed charges do not apply to a client who pays on
+    time, so their absence is not a gap worth reporting)."""
+    return all(answers.get(c.subject) is None or holds(c, answers, engine.policy)
+               for c in engine.knowledge.factors[factor_id].ask_when)
 
 
 def what_would_change(engine: Engine, answers: dict) -> list:

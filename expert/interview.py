@@ -9,7 +9,6 @@ session file (session.py), so Ctrl-C or a closed terminal loses nothing.
 
 from __future__ import annotations
 
-import operator
 import re
 import shlex
 import shutil
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from . import explain
 from .case import MAX_TEXT, PARTIES, case_from_data
-from .compiler import threshold
+from .compiler import holds
 from .errors import AdieuError, InputError, KnowledgeError, UsageError
 from .files import read_document, write_atomic
 from .knowledge import CHOICE_TYPES, LANGUAGES, Knowledge, Text, load_knowledge
@@ -34,9 +33,6 @@ CASE_FILE = "case.yaml"
 MEMO_FILE = "memo.md"
 LETTER_FILE = "letter.txt"
 OUTPUTS = (CASE_FILE, MEMO_FILE, LETTER_FILE)
-COMPARE = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
-
-
 class InterviewPaused(AdieuError):
     """Ctrl-C or end of input: the session is saved and the message says how to resume."""
 
@@ -153,7 +149,7 @@ class Planner:
 
     def asks(self, factor_id: str, answers: dict) -> bool:
         """The factor's `ask_when` conditions hold for these answers."""
-        return all(_holds(c, answers, self.engine.policy) for c in self.knowledge.factors[factor_id].ask_when)
+        return all(holds(c, answers, self.engine.policy) for c in self.knowledge.factors[factor_id].ask_when)
 
     def open_factors(self, answers: dict, unknown) -> list:
         return [f for f in self.order if f not in answers and f not in unknown and self.asks(f, answers)]
@@ -283,18 +279,6 @@ def interactions(knowledge: Knowledge, rules: list, policy) -> dict:
     for factor, others in partners.items():
         others.discard(factor)
     return partners
-
-
-def _holds(condition, answers: dict, policy) -> bool:
-    """One answer condition of the rule language, evaluated on plain answers."""
-    value = answers.get(condition.subject)
-    if value is None:
-        return condition.unknown_only or condition.or_unknown
-    if condition.unknown_only:
-        return False
-    if condition.compare is not None:
-        return COMPARE[condition.compare[0]](value, threshold(condition, policy))
-    return any(value == v and type(value) is type(v) for v in condition.values)
 
 
 # -- the terminal ----------------------------------------------------------------------------

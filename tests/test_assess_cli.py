@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from expert.explain import may_apply
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
@@ -73,6 +74,20 @@ def test_unknown_lists_only_unanswered_factors_that_could_change_the_verdict(adv
     assert "revenue_share" in unknown and "client_influence" in unknown
     assert "payment_behaviour" not in unknown
     assert "notice_period_days" not in unknown, "the notice period never changes the verdict"
+
+
+def test_a_question_that_does_not_apply_is_not_reported_as_a_gap(advisor):
+    # disputes_charges is asked only of late payers (ask_when): for a client who pays on
+    # time its absence is no gap, although asserting it would move the verdict.
+    answers = {"payment_behaviour": "on_time", "scope_changes": "rare", "strategic_fit": "core",
+               "behaviour_trend": "worsening"}
+    with_dispute = advisor.engine.reason({**answers, "disputes_charges": True}).value("recommendation")
+    assert with_dispute != advisor.engine.reason(answers).value("recommendation")
+    assessment = advisor.assess(advisor.case({"answers": answers}))
+    assert "disputes_charges" not in assessment.unknown()
+    assert all(c.factor != "disputes_charges" for c in assessment.what_would_change())
+    assert may_apply(advisor.engine, "disputes_charges", {"payment_behaviour": "often_late"})
+    assert may_apply(advisor.engine, "disputes_charges", {}), "payment unknown: it may apply"
 
 
 def test_a_user_policy_changes_the_revenue_threshold(adieu, tmp_path):

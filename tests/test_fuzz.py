@@ -17,16 +17,17 @@ import html
 import json
 from datetime import date, datetime, timezone
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from expert.advisor import Advisor
 from expert.case import EMAIL, case_from_data
+from expert.documents import LETTER_FORMATS, MEMO_FORMATS, Documents, NoLetter
 from expert.errors import InputError
 from expert.files import read_document
 from expert.policy import _build as build_policy
 from expert.report import render
+from strategies import answers_of
 
 ADVISOR = Advisor()
 KNOWLEDGE = ADVISOR.knowledge
@@ -35,20 +36,8 @@ READERS = settings(max_examples=200, deadline=None, suppress_health_check=[Healt
 TODAY = date(2025, 3, 14)
 NOW = datetime(2025, 3, 14, 9, 0, tzinfo=timezone.utc)
 
-try:
-    from expert.documents import LETTER_FORMATS, MEMO_FORMATS, Documents, NoLetter
-    DOCUMENTS = Documents()
-    KINDS = ("auto", "termination", "address", "renegotiate")
-except ImportError:  # expert/documents.py (issue 4) not there yet
-    DOCUMENTS = None
-
-
-def value_of(factor):
-    if factor.values:
-        return st.sampled_from(factor.values)
-    if factor.type == "integer":
-        return st.integers(int(factor.minimum), int(factor.maximum))
-    return st.floats(factor.minimum, factor.maximum, allow_nan=False)
+DOCUMENTS = Documents()
+KINDS = ("auto", "termination", "address", "renegotiate")
 
 
 HOSTILE = ["<script>alert(1)</script>", "{{ 7*7 }}", "{% include 'x' %}", "O'Brien & \"Fils\"",
@@ -70,7 +59,7 @@ EMAIL_ADDRESS = st.builds(lambda local, extra, domain, tld: f"{local}{extra}@{do
 def cases(draw):
     """Valid case-file data: any subset of answers, hostile but legal names and addresses
     (e-mail addresses and the provider's name always there: a letter needs them)."""
-    answers = draw(st.fixed_dictionaries({}, optional={f.id: value_of(f) for f in KNOWLEDGE.factors.values()}))
+    answers = draw(answers_of(KNOWLEDGE))
     data = {"language": draw(st.sampled_from(["fr", "en"])), "answers": answers}
     data["client"] = draw(st.fixed_dictionaries({"email": EMAIL_ADDRESS}, optional={"name": TEXT, "contact": TEXT}))
     data["provider"] = draw(st.fixed_dictionaries({"email": EMAIL_ADDRESS, "name": TEXT}, optional={"signatory": TEXT}))
@@ -100,7 +89,6 @@ def test_any_case_goes_through_assess_and_reports_with_one_recommendation(data):
         assert KNOWLEDGE.outcomes["recommendation"].labels[recommendation](case.language) in render(assessment, form)
 
 
-@pytest.mark.skipif(DOCUMENTS is None, reason="expert/documents.py (issue 4) is not there yet")
 @PIPELINE
 @given(cases())
 @example({"language": "en", "answers": {"payment_behaviour": "unpaid_invoices", "issue_raised": "warned_in_writing"},

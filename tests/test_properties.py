@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expert.advisor import Advisor
+from strategies import answers_of
 
 ADVISOR = Advisor()
 KNOWLEDGE = ADVISOR.knowledge
@@ -13,16 +14,7 @@ SEVERITY = {value: rank for rank, value in enumerate(KNOWLEDGE.outcomes["recomme
 ORDERED = [f for f in KNOWLEDGE.factors.values() if f.ordered]
 
 
-def value_of(factor):
-    if factor.values:
-        return st.sampled_from(factor.values)
-    if factor.type == "integer":
-        return st.integers(int(factor.minimum), int(factor.maximum))
-    return st.floats(factor.minimum, factor.maximum, allow_nan=False)
-
-
-# Any subset of the factors, each with any valid value: missing ones are unknown.
-answers = st.fixed_dictionaries({}, optional={f.id: value_of(f) for f in KNOWLEDGE.factors.values()})
+answers = answers_of(KNOWLEDGE)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
