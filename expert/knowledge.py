@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import KnowledgeError
 from .files import Document, read_document
+from .resources import PACKAGE, data_dir
 
 LANGUAGES = ("fr", "en")
 CHOICE_TYPES = ("choice", "bool")
@@ -25,11 +26,10 @@ RESERVED = ("t", "id", "sid")  # field names durable-rules or the compiled facts
 
 def default_knowledge_dir() -> Path:
     """The shipped rule base: inside the installed package, or beside it in a source tree."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "data" / "knowledge", here.parent / "knowledge"):
-        if (candidate / "factors.yaml").is_file():
-            return candidate
-    raise KnowledgeError(here, "the rule base (knowledge/) is missing from this installation")
+    found = data_dir("knowledge", "factors.yaml")
+    if found is None:
+        raise KnowledgeError(PACKAGE, "the rule base (knowledge/) is missing from this installation")
+    return found
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from expert.advisor import Advisor
 from expert.engine import Engine
 from expert.errors import EngineError
 from expert.knowledge import load_knowledge
-from expert.policy import default_policy
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny-knowledge"
 

@@ -19,8 +19,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from expert.errors import InputError
-from expert.interview import (InterviewPaused, Planner, Terminal, default_language, interactions,
-                              interview_command, load_chrome, slugify)
+from expert.interview import InterviewPaused, Terminal, default_language, interview_command, load_chrome, slugify
+from expert.planner import Planner, interactions
 from expert.session import DEFAULT_NAME, Session, load_session
 
 # "j" moves down in a questionary list, like the arrow key; an escape sequence (\x1b[B) could
