@@ -372,9 +372,9 @@ def floor(advisor: Advisor, folder: Path, size: int, repeat: int) -> dict:
     measures = {
         "pipeline": lambda: (pipeline(), None),
         "engine": lambda: (engine_only(), None),
-        "host": lambda: _floor_host(definition, facts, 1),
-        "c": lambda: _floor_c(definition, facts, 1),
-        "chained": lambda: _floor_chained(knowledge, definition, facts, 1),
+        "host": lambda: _floor_host(definition, facts),
+        "c": lambda: _floor_c(definition, facts),
+        "chained": lambda: _floor_chained(knowledge, definition, facts),
     }
     best, activations = {name: float("inf") for name in measures}, {}
     for _ in range(repeat):
@@ -390,8 +390,9 @@ def floor(advisor: Advisor, folder: Path, size: int, repeat: int) -> dict:
     return result
 
 
-def _floor_host(definition: dict, facts: list, repeat: int):
-    """durable-rules through its Python API (durable.engine.Host), actions that do nothing."""
+def _floor_host(definition: dict, facts: list):
+    """durable-rules through its Python API (durable.engine.Host), actions that do nothing.
+    One run: (seconds, activations)."""
     import warnings
 
     with warnings.catch_warnings():
@@ -407,57 +408,50 @@ def _floor_host(definition: dict, facts: list, repeat: int):
         def get_action(self, action_name):
             return nothing
 
-    best = None
-    for attempt in range(repeat):
-        host = Host()
-        name = f"floor_host{next(_ruleset_numbers)}"
-        host.register_rulesets({name: copy.deepcopy(definition)})
-        counted[0] = 0
-        start = time.perf_counter()
-        for batch in facts:
-            host.assert_facts(name, batch)
-            host.delete_state(name, batch[0]["sid"])
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-        host._d_timer.cancel()
-        host._t_timer.cancel()
-    return best, counted[0]
+    host = Host()
+    name = f"floor_host{next(_ruleset_numbers)}"
+    host.register_rulesets({name: copy.deepcopy(definition)})
+    start = time.perf_counter()
+    for batch in facts:
+        host.assert_facts(name, batch)
+        host.delete_state(name, batch[0]["sid"])
+    elapsed = time.perf_counter() - start
+    host._d_timer.cancel()
+    host._t_timer.cancel()
+    return elapsed, counted[0]
 
 
-def _floor_c(definition: dict, facts: list, repeat: int):
-    """durable-rules' C engine alone: assert the facts, take every activation, run nothing."""
+def _bare_ruleset(definition: dict, prefix: str):
+    """The compiled rules in durable-rules' C engine, without the actions' names."""
     import durable_rules_engine as rules
 
     bare = copy.deepcopy(definition)
     for rule in bare.values():
         rule.pop("run", None)
-    best, activations = None, 0
-    for attempt in range(repeat):
-        handle = rules.create_ruleset(f"floor_c{next(_ruleset_numbers)}", json.dumps(bare))
-        activations = 0
-        start = time.perf_counter()
-        for batch in facts:
-            _, state = rules.assert_facts(handle, json.dumps(batch))
-            if rules.start_action_for_state(handle, state):
+    return rules, rules.create_ruleset(f"{prefix}{next(_ruleset_numbers)}", json.dumps(bare))
+
+
+def _floor_c(definition: dict, facts: list):
+    """durable-rules' C engine alone: assert the facts, take every activation, run nothing."""
+    rules, handle = _bare_ruleset(definition, "floor_c")
+    activations = 0
+    start = time.perf_counter()
+    for batch in facts:
+        _, state = rules.assert_facts(handle, json.dumps(batch))
+        if rules.start_action_for_state(handle, state):
+            activations += 1
+            while rules.complete_and_start_action(handle, state):
                 activations += 1
-                while rules.complete_and_start_action(handle, state):
-                    activations += 1
-            rules.delete_state(handle, batch[0]["sid"])
-        elapsed = time.perf_counter() - start
-        rules.delete_ruleset(handle)
-        best = elapsed if best is None else min(best, elapsed)
-    return best, activations
+        rules.delete_state(handle, batch[0]["sid"])
+    elapsed = time.perf_counter() - start
+    rules.delete_ruleset(handle)
+    return elapsed, activations
 
 
-def _floor_chained(knowledge, definition: dict, facts: list, repeat: int):
+def _floor_chained(knowledge, definition: dict, facts: list):
     """durable-rules' C engine deriving the findings itself: only the case is asserted, and
     each activation of a rule that concludes a finding asserts it (text written in advance);
     nothing else is recorded."""
-    import durable_rules_engine as rules
-
-    bare = copy.deepcopy(definition)
-    for rule in bare.values():
-        rule.pop("run", None)
     derived = {}
     for rule in knowledge.rules:
         name = rule.conclusion.get("finding")
@@ -465,28 +459,25 @@ def _floor_chained(knowledge, definition: dict, facts: list, repeat: int):
             derived[rule.id] = json.dumps({"t": FINDING, "name": name, "severity": rule.conclusion.get("severity"),
                                            "category": knowledge.findings[name].category},
                                           separators=(",", ":"))[:-1] + ',"n":'
-    best, activations = None, 0
-    for attempt in range(repeat):
-        handle = rules.create_ruleset(f"floor_chained{next(_ruleset_numbers)}", json.dumps(bare))
-        activations = 0
-        start = time.perf_counter()
-        for batch in facts:
-            sid = batch[0]["sid"]
-            _, state = rules.assert_fact(handle, json.dumps(batch[0]))
-            started = rules.start_action_for_state(handle, state)
-            activation, index = started[1] if started else None, 0
-            while activation:
-                finding = derived.get(activation[2:activation.find('"', 2)])
-                if finding is not None:
-                    rules.assert_fact(handle, f'{finding}{index},"sid":"{sid}"}}')
-                index += 1
-                activation = rules.complete_and_start_action(handle, state)
-            activations += index
-            rules.delete_state(handle, sid)
-        elapsed = time.perf_counter() - start
-        rules.delete_ruleset(handle)
-        best = elapsed if best is None else min(best, elapsed)
-    return best, activations
+    rules, handle = _bare_ruleset(definition, "floor_chained")
+    activations = 0
+    start = time.perf_counter()
+    for batch in facts:
+        sid = batch[0]["sid"]
+        _, state = rules.assert_fact(handle, json.dumps(batch[0]))
+        started = rules.start_action_for_state(handle, state)
+        activation, index = started[1] if started else None, 0
+        while activation:
+            finding = derived.get(activation[2:activation.find('"', 2)])
+            if finding is not None:
+                rules.assert_fact(handle, f'{finding}{index},"sid":"{sid}"}}')
+            index += 1
+            activation = rules.complete_and_start_action(handle, state)
+        activations += index
+        rules.delete_state(handle, sid)
+    elapsed = time.perf_counter() - start
+    rules.delete_ruleset(handle)
+    return elapsed, activations
 
 
 def engine_breakdown(advisor: Advisor, size: int) -> dict:
