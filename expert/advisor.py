@@ -34,10 +34,11 @@ class Advisor:
     def case(self, data: dict, source: str = "<case>") -> Case:
         return case_from_data(data, self.knowledge, source)
 
-    def assess(self, case: Case, explained: bool = True) -> "Assessment":
+    def assess(self, case: Case, explained: bool = True, traced: bool = True) -> "Assessment":
         """Reason over the case. `explained` adds the unknowns and what would change the
-        verdict (a few dozen extra runs); without it only the verdict and its reasons."""
-        reasoning = self.engine.reason(case.answers)
+        verdict (a few dozen extra runs); without it only the verdict and its reasons.
+        `traced=False` (verdicts in bulk) leaves the how-chain's links out of the trace."""
+        reasoning = self.engine.reason(case.answers, traced)
         changes = explain.changes(self.engine, case.answers) if explained else None
         return Assessment(self.knowledge, self.policy, case, reasoning, changes)
 
@@ -116,6 +117,6 @@ class Assessment:
             "factor": c.factor, "from": c.current, "to": c.value, c.attribute: c.outcome,
         } for c in self.what_would_change()]
         result["next_steps"] = self.next_steps()
-        result["trace"] = [firing.as_dict() for firing in self.reasoning.firings]
+        result["trace"] = [firing.as_dict() for firing in self.reasoning.require_trace().firings]
         result["policy"] = self.policy.as_dict()
         return result

@@ -65,7 +65,7 @@ def found(knowledge: Knowledge, reasoning: Reasoning, categories=None) -> list:
 def conditions(knowledge: Knowledge, reasoning: Reasoning, attribute: str) -> list:
     """The findings the deciding rules for `attribute` matched: what would have to change."""
     names = []
-    for firing in reasoning.deciding_firings(attribute):
+    for firing in reasoning.require_trace().deciding_firings(attribute):
         for index in firing.findings:
             name = reasoning.firings[index].conclusion["finding"]
             if name not in names and knowledge.findings[name].change is not None:
@@ -79,6 +79,7 @@ def how(knowledge: Knowledge, reasoning: Reasoning, language: str) -> list:
     A rule that fired several times (once per matching finding) is shown once, with the
     union of what its firings matched; a finding already explained is not repeated.
     """
+    reasoning.require_trace()
     lines, explained = [], set()
 
     def walk(firings, depth):

@@ -267,8 +267,10 @@ class Reviewer:
                 case = case_from_data(data, self.knowledge, self.columns.path, lambda *keys: line)
             else:
                 case = load_case(item, self.knowledge)
-            # Documents need the unknowns and what would change; the ranking does not.
-            assessment = self.advisor.assess(case, explained=self.out is not None)
+            # Documents need the unknowns, what would change and the how-chain; the ranking
+            # needs none of them.
+            documents = self.out is not None
+            assessment = self.advisor.assess(case, explained=documents, traced=documents)
         except InputError as error:
             if self.columns is not None:  # name the CSV column, not the case-file key
                 error = InputError(error.file, error.detail, key=_column(error.key), line=line)

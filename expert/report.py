@@ -88,7 +88,7 @@ class _Writer:
             if self.md:
                 self.lines.append("```")
             self.section("trace")
-            for firing in a.reasoning.firings:
+            for firing in a.reasoning.require_trace().firings:
                 answers = ", ".join(f"{f}={_show(v) if v is not None else '?'}" for f, v in firing.answers)
                 used = ", ".join(f"#{i}" for i in firing.findings)
                 matched = "; ".join(part for part in (answers, used) if part)

@@ -93,6 +93,19 @@ def test_actions_are_resolved_by_name_through_the_host_and_no_thread_is_started(
     assert set(ruleset._actions) == set(engine.compiled) | {"__every_finding"}
 
 
+def test_an_untraced_reasoning_gives_the_same_verdict_and_refuses_to_explain(advisor):
+    engine = Engine(advisor.knowledge, advisor.policy)
+    answers = {"payment_behaviour": "unpaid_invoices", "issue_raised": "warned_in_writing"}
+    lean = engine.reason(answers, traced=False)
+    assert not lean.traced and all(f.findings is None for f in lean.firings)
+    full = engine.reason(answers)
+    assert full.traced, "an untraced reasoning in the cache does not answer a traced request"
+    assert (lean.verdict, [f.rule for f in lean.firings]) == (full.verdict, [f.rule for f in full.firings])
+    assert engine.reason(answers, traced=False) is full, "a traced reasoning serves both"
+    with pytest.raises(EngineError, match="without its trace"):
+        lean.require_trace()
+
+
 def test_a_closed_engine_refuses_to_reason_instead_of_crashing(advisor):
     engine = Engine(advisor.knowledge, advisor.policy)
     engine.close()
