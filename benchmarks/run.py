@@ -343,11 +343,11 @@ def floor(advisor: Advisor, folder: Path, size: int, repeat: int) -> dict:
             pass
         return time.perf_counter() - start
 
-    def engine_only():
+    def engine_only(traced: bool):
         engine = Advisor(knowledge=knowledge, policy=policy).engine
         start = time.perf_counter()
         for answers in cases:
-            engine.reason(answers)
+            engine.reason(answers, traced)
         elapsed = time.perf_counter() - start
         engine.close()
         return elapsed
@@ -371,7 +371,8 @@ def floor(advisor: Advisor, folder: Path, size: int, repeat: int) -> dict:
     # minutes apart would measure the drift.
     measures = {
         "pipeline": lambda: (pipeline(), None),
-        "engine": lambda: (engine_only(), None),
+        "engine": lambda: (engine_only(False), None),
+        "traced": lambda: (engine_only(True), None),
         "host": lambda: _floor_host(definition, facts),
         "c": lambda: _floor_c(definition, facts),
         "chained": lambda: _floor_chained(knowledge, definition, facts),
@@ -383,7 +384,7 @@ def floor(advisor: Advisor, folder: Path, size: int, repeat: int) -> dict:
             best[name] = min(best[name], elapsed)
     result = {name: elapsed / size for name, elapsed in best.items()}
     result.update({
-        "size": size, "rounds": repeat, "firings": firings / size, "host_activations": activations["host"] / size,
+        "size": size, "rounds": repeat, "measures": len(measures), "firings": firings / size, "host_activations": activations["host"] / size,
         "c_activations": activations["c"] / size, "chained_activations": activations["chained"] / size,
     })
     path.unlink()
@@ -656,14 +657,16 @@ def report(info, start_load, end_load, cold, latency, runs, bottom, breakdown, p
         "## 4. The engine floor",
         "",
         f"{bottom['size']:,} all-distinct cases, in this process, per case: the best of {bottom['rounds']} "
-        "rounds in which the five measures take turns (the machine's speed drifts over minutes):",
+        f"rounds in which the {bottom['measures']} measures take turns (the machine's speed drifts over minutes):",
         "",
         "| | time per case | against the pipeline | rule activations per case |",
         "|---|---|---|---|",
         f"| full pipeline: CSV row, validation, reasoning, summary, ranking, CSV view "
         f"(`review_portfolio` + `render`) | {bottom['pipeline'] * 1e6:.0f} µs | 1.00x | {bottom['firings']:.1f} |",
-        f"| the engine alone (`Engine.reason`, cache missed) | {bottom['engine'] * 1e6:.0f} µs | "
-        f"{bottom['engine'] / bottom['pipeline']:.2f}x | {bottom['firings']:.1f} |",
+        f"| the engine alone, as the pipeline runs it (`Engine.reason(traced=False)`, cache missed) | "
+        f"{bottom['engine'] * 1e6:.0f} µs | {bottom['engine'] / bottom['pipeline']:.2f}x | {bottom['firings']:.1f} |",
+        f"| the engine alone with the full trace, as `assess` and the interview run it (`Engine.reason`) | "
+        f"{bottom['traced'] * 1e6:.0f} µs | {bottom['traced'] / bottom['pipeline']:.2f}x | {bottom['firings']:.1f} |",
         f"| floor 1: bare durable-rules through its Python API (`durable.engine.Host`), the same compiled rules, "
         f"the case and its derived findings asserted in one batch, actions that do nothing | "
         f"{bottom['host'] * 1e6:.0f} µs | {bottom['host'] / bottom['pipeline']:.2f}x | "
@@ -691,11 +694,16 @@ def report(info, start_load, end_load, cold, latency, runs, bottom, breakdown, p
         + (": deriving is not where the time goes. " if bottom['chained'] - bottom['c'] < 0.15 * bottom['c']
            else ". ") + f"The gap to floor 3, {(bottom['engine'] - bottom['chained']) * 1e6:.0f} µs per case in "
         f"the engine (about {(bottom['engine'] - bottom['chained']) / bottom['firings'] * 1e6:.1f} µs per "
-        "activation), is the engine's Python for each activation: recording the firing for the trace and the "
-        "explanations (the answers it read, the findings it joined), then the verdict and the cache; the "
-        f"pipeline adds {(bottom['pipeline'] - bottom['engine']) * 1e6:.0f} µs per row to read the CSV row, "
-        "validate it as a case, summarise and rank it. Coming within 1.5x of the C engine alone would mean "
-        "not recording the trace in Python, which the explanations (how, why, the JSON trace) rely on.",
+        "activation), is the engine's Python for each activation: recording the firing for the trace (which "
+        "rule, what it concluded), asserting its finding, then the verdict and the cache; reading which "
+        "findings each firing joined, for the how-chain, adds "
+        f"{(bottom['traced'] - bottom['engine']) * 1e6:.0f} µs when the trace is wanted. The pipeline adds "
+        f"{(bottom['pipeline'] - bottom['engine']) * 1e6:.0f} µs per row to read the CSV row, validate it as a "
+        "case, summarise and rank it. Within 1.5x of floor 3, all of Adieu's Python (the row and the "
+        f"firings together) would have {bottom['chained'] * 0.5 * 1e6:.0f} µs per case; it takes "
+        f"{(bottom['pipeline'] - bottom['chained']) * 1e6:.0f} µs. The firings cannot go unrecorded: the "
+        "verdict is decided from them (the highest priority wins), and the reasons, the memo and the letters "
+        "cite them.",
         "",
         "### Where `Engine.reason` spends its time",
         "",
