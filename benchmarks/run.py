@@ -1,7 +1,7 @@
 """Measure Adieu's start-up, reasoning latency, portfolio throughput and engine floor, and
 write the figures, next to their targets (issue 5), to benchmarks/RESULTS.md.
 
-    python benchmarks/run.py            # the full run: about eight minutes on two cores
+    python benchmarks/run.py            # the full run: about seven minutes on two cores
     python benchmarks/run.py --quick    # small sizes, to check the script itself
     python benchmarks/run.py --out FILE # write the results elsewhere
 
