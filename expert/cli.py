@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio.add_argument("--out", metavar="DIR", help="also write each client's memo and letter in this folder")
     portfolio.add_argument("--force", action="store_true", help="replace files that already exist in that folder")
     portfolio.add_argument("--jobs", type=int, default=1, metavar="N",
-                           help="spread the work over N processes (same output as with 1; default 1)")
+                           help="spread the work over N processes, at most one per CPU (same output as with 1; default 1)")
     portfolio.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
     portfolio.set_defaults(run=run_portfolio)
 
@@ -194,7 +194,6 @@ def run_letter(args) -> int:
         return 0
     rendered = documents.letter(assessment, args.format, args.kind, today=args.date)
     return _deliver(args, rendered, "e-mail draft" if args.format == "eml" else "letter")
-
 
 
 def main(argv=None) -> int:

@@ -127,7 +127,7 @@ def _parse_yaml(path: Path, text: str) -> Document:
     if FastStrictLoader is not None:
         try:
             return _compose_and_build(path, text, FastStrictLoader)
-        except (InputError, yaml.YAMLError, RecursionError, ValueError):
+        except Exception:  # whatever went wrong, the pure-Python parser says it as it always has
             pass
     try:
         return _compose_and_build(path, text, StrictLoader)
@@ -261,6 +261,18 @@ else:  # PyYAML built without libyaml: the pure-Python loader does it all
     FastStrictLoader = None
 
 
+def make_folder(folder) -> Path:
+    """The folder, created with its parents if missing, or an InputError that says why not."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(folder, "cannot create this folder: a file of that name is in the way") from None
+    except OSError as error:
+        raise InputError(folder, f"cannot create this folder: {error.strerror or error}") from None
+    return folder
+
+
 def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     """Write through a temporary file and a rename: the old file or the new one, never half.
 
@@ -273,12 +285,7 @@ def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     if path.exists() and not force:
         raise OutputExists(f"{path}: already exists (use --force to replace it)")
     data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise InputError(path.parent, "cannot create this folder: a file of that name is in the way") from None
-    except OSError as error:
-        raise InputError(path.parent, f"cannot create this folder: {error.strerror or error}") from None
+    make_folder(path.parent)
     try:
         mode = _mode_for(path)
         if not _write_unnamed(path, data, mode, force):

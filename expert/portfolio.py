@@ -29,7 +29,7 @@ from typing import NamedTuple
 from .case import PARTIES, case_from_data, load_case
 from .errors import AdieuError, EngineError, InputError, OutputExists
 from .explain import primary_attribute
-from .files import refuse_non_text, write_atomic
+from .files import make_folder, refuse_non_text, write_atomic
 from .knowledge import LANGUAGES, Knowledge
 from .policy import Policy
 
@@ -362,12 +362,20 @@ def _review_in_worker(task):
     return _worker.review(task)
 
 
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def run(tasks, reviewer_arguments: tuple, jobs: int = 1):
     """Results (Summary, Notice or _Stop) in input order, assessed in `jobs` processes.
 
     Reading runs at most a few chunks ahead of the results, so a huge input never piles
     up in a queue: memory stays flat, and the order is the input's whatever `jobs` is.
     """
+    jobs = min(jobs, usable_cpus())  # more processes than CPUs only adds start-up and memory
     if jobs <= 1:
         reviewer = Reviewer(*reviewer_arguments)
         yield from map(reviewer.review, tasks)
@@ -403,7 +411,7 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
         folder = Path(out)
         if folder.exists() and not folder.is_dir():
             raise InputError(folder, "exists and is not a folder (--out takes a folder)")
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
     review = Review(knowledge, policy, str(path))
     results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force), jobs)
     try:

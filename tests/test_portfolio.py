@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 
+import pytest
 import yaml
 
 from conftest import ROOT
@@ -209,3 +211,27 @@ def test_out_writes_each_clients_memo_and_letter_and_refuses_to_overwrite(adieu,
     assert again.returncode == 2 and "already exists (use --force to replace it)" in again.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "nothing was overwritten"
     assert adieu("portfolio", path, "--out", out, "--force", "--jobs", "2").returncode == 0
+
+
+def test_an_out_folder_that_cannot_be_created_is_one_line_and_exit_2(adieu, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    done = adieu("portfolio", ROOT / "examples" / "portfolio.csv", "--out", blocker / "documents")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"adieu: {blocker / 'documents'}: cannot create this folder: a file of that name is in the way\n"
+
+
+
+@pytest.mark.parametrize("cpus,jobs,in_parent", [(1, 4, True), (2, 2, False)])
+def test_jobs_start_at_most_one_process_per_cpu(monkeypatch, knowledge, advisor, cpus, jobs, in_parent):
+    from expert import portfolio
+
+    monkeypatch.setattr(portfolio, "usable_cpus", lambda: cpus)
+    monkeypatch.setattr(portfolio.Reviewer, "review", lambda self, task: os.getpid())
+    columns, tasks = portfolio.open_input(ROOT / "examples" / "portfolio.csv", knowledge)
+    results = portfolio.run(tasks, (knowledge, advisor.policy, columns, None, False), jobs)
+    try:
+        pids = set(results)
+    finally:
+        results.close()
+    assert (pids == {os.getpid()}) is in_parent, pids

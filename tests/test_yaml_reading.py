@@ -48,3 +48,13 @@ def test_an_alias_is_refused_with_its_line_whichever_parser_runs(tmp_path):
     with pytest.raises(files.InputError) as caught:
         files.read_document(case)
     assert str(caught.value).endswith(":3: invalid YAML: YAML aliases (*name) are not allowed")
+
+
+@pytest.mark.skipif(files.FastStrictLoader is None, reason="PyYAML built without libyaml")
+def test_a_valid_file_is_read_by_libyaml_alone(monkeypatch):
+    class Refused(files.StrictLoader):
+        def __init__(self, stream):
+            raise AssertionError("the pure-Python parser was used for a valid file")
+
+    monkeypatch.setattr(files, "StrictLoader", Refused)
+    assert files.read_document(ROOT / "knowledge" / "factors.yaml").data["factors"]
