@@ -10,6 +10,7 @@ import codecs
 import json
 import math
 import os
+import re
 import secrets
 import stat
 import tempfile
@@ -112,13 +113,45 @@ def _parse_json(path: Path, text: str):
             raise InputError(path, f"number too large ({shorten(digits)})")
         return value
 
+    line = _json_too_deep(text)
+    if line:
+        raise InputError(path, f"nested deeper than {MAX_DEPTH} levels", line=line)
     try:
         return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant,
                           parse_int=integer, parse_float=real)
     except json.JSONDecodeError as error:
-        raise InputError(path, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno) from None
+        raise _json_error(path, error) from None
     except RecursionError:
         raise InputError(path, "nested too deeply") from None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_JSON_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+def _json_too_deep(text: str) -> int:
+    """The line where arrays and objects nest deeper than YAML may: checked before parsing,
+    since how deep the json module goes before RecursionError depends on the Python."""
+    depth = 0
+    bare = _JSON_STRING.sub('""', text)  # JSON strings hold no raw line break: lines are kept
+    for match in re.finditer(r"[\[\]{}]", bare):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            return bare.count("\n", 0, match.start()) + 1
+    return 0
+
+
+def _json_error(path: Path, error: json.JSONDecodeError) -> InputError:
+    """The json module's message, except where its wording changed between Pythons (a trailing
+    comma: 3.13 names it, earlier ones expect another entry): said the same on every version."""
+    start = error.doc.rfind(",", 0, error.pos + 1)
+    trailing = _JSON_TRAILING_COMMA.match(error.doc, start) if start >= 0 else None
+    if trailing and trailing.start() <= error.pos <= trailing.end() - 1:
+        where = "object" if trailing.group(1) == "}" else "array"
+        line = error.doc.count("\n", 0, start) + 1
+        column = start - error.doc.rfind("\n", 0, start)
+        return InputError(path, f"invalid JSON: trailing comma before the end of an {where} (column {column})", line=line)
+    return InputError(path, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
 
 
 def _parse_yaml(path: Path, text: str) -> Document:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 from conftest import ROOT
 from expert.policy import load_policy
@@ -26,3 +27,13 @@ def test_readme_policy_example_is_a_valid_policy(knowledge, tmp_path):
     policy = load_policy(knowledge, path)
     assert policy.number("max_revenue_share") == 15
     assert policy.red_lines == (("abusive_to_staff", "rude"),)
+
+
+
+def test_make_builds_the_engine_pinned_in_pyproject_with_the_python_313_alias_at_O2():
+    dry_run = subprocess.run(["make", "-n", "test", "VENV=.venv-dry-run"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+    pin = re.search(r'"(durable-rules==[^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+    build = " ".join(line for line in dry_run.splitlines() if "--no-binary durable-rules" in line)
+    assert "CPPFLAGS='-DPyEval_CallObject=PyObject_CallObject -O2'" in build
+    assert pin in dry_run and "--no-cache-dir" in build
