@@ -735,6 +735,16 @@ def report(info, start_load, end_load, cold, latency, runs, bottom, breakdown, p
     return "\n".join(lines)
 
 
+KEPT = "\n## Measured apart"
+
+
+def kept_sections(path: Path) -> str:
+    """What the last results file measured apart from this script (builds compared, memory at a
+    million rows): kept as it was, since this run does not measure it again."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    return old[old.index(KEPT):] if KEPT in old else ""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, to check the script")
@@ -760,7 +770,7 @@ def main():
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     text = report(info, start_load, load(), cold, latency, runs, bottom, breakdown, profile, quick)
-    Path(args.out).write_text(text, encoding="utf-8")
+    Path(args.out).write_text(text + kept_sections(Path(args.out)), encoding="utf-8")
     print(f"written: {args.out}", file=sys.stderr)
 
 
