@@ -40,7 +40,8 @@ class Advisor:
         `traced=False` (verdicts in bulk) leaves the how-chain's links out of the trace."""
         reasoning = self.engine.reason(case.answers, traced)
         changes = explain.changes(self.engine, case.answers) if explained else None
-        return Assessment(self.knowledge, self.policy, case, reasoning, changes)
+        unknowns = explain.unknowns(self.engine, case.answers, changes) if explained else None
+        return Assessment(self.knowledge, self.policy, case, reasoning, changes, unknowns)
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Assessment:
     case: Case
     reasoning: Reasoning
     changes: list | None = None
+    unknowns: list | None = None     # explain.Unknown, ranked: what each unknown could move
     language: str = field(init=False)
 
     def __post_init__(self):
@@ -77,18 +79,19 @@ class Assessment:
         return explain.conditions(self.knowledge, self.reasoning, attribute)
 
     def unknown(self) -> list:
-        """Unanswered factors that could have changed a verdict (needs `explained`)."""
-        if self.changes is None:
-            return []
-        mattering = {c.factor for c in self.changes if c.current is None}
-        return [f for f in self.knowledge.factors if f in mattering]
+        """Unanswered factors that could have changed a verdict, alone or with another,
+        those that could change the main verdict first (needs `explained`)."""
+        return list(dict.fromkeys(f for u in self.unknowns or () for f in u.factors))
 
     def what_would_change(self) -> list:
         return [c for c in self.changes or [] if c.attribute == self.primary]
 
     def next_steps(self) -> list:
+        """The verdict's next steps; a step tied to a finding only when the case has it."""
         outcome = self.knowledge.outcomes[self.primary]
-        return [step(self.language) for step in outcome.next_steps.get(self.verdict[self.primary], ())]
+        found = {name for name, _ in explain.found(self.knowledge, self.reasoning)}
+        return [step(self.language) for step in outcome.next_steps.get(self.verdict[self.primary], ())
+                if step.finding is None or step.finding in found]
 
     def how(self) -> list:
         return explain.how(self.knowledge, self.reasoning, self.language)
@@ -113,6 +116,10 @@ class Assessment:
             for attribute in k.outcomes if attribute != self.primary
         }
         result["unknown"] = self.unknown()
+        result["unknown_detail"] = [{
+            "factors": list(u.factors), "together": len(u.factors) > 1,
+            "could_change": {attribute: list(values) for attribute, values in u.moves},
+        } for u in self.unknowns or ()]
         result["what_would_change"] = [{
             "factor": c.factor, "from": c.current, "to": c.value, c.attribute: c.outcome,
         } for c in self.what_would_change()]

@@ -227,8 +227,10 @@ class Conditions:
     A term maps factors to the set of answers it allows (None: unanswered); a factor it does not
     name is free. Numbers are reduced to one representative per range between the thresholds the
     rules compare them with, so the reasoning is exact. A finding condition holds when one of the
-    rules that conclude a matching finding fires; conditions never negate, so expanding each
-    finding into the alternatives of its rules decides whether two rules can fire together.
+    rules that conclude a matching finding fires (with `count: N`, when N different such rules
+    fire: exact while each rule concludes its finding once per case, as rules that read only
+    answers do); conditions never negate, so expanding each finding into the alternatives of
+    its rules decides whether two rules can fire together.
     """
 
     def __init__(self, knowledge: Knowledge, policy=None):
@@ -283,11 +285,27 @@ class Conditions:
             return [{condition.subject: self.allowed(condition)}]
         if condition.kind == "red_line":  # any red line a user may set: a value past the first
             return [{f.id: frozenset(f.values[1:])} for f in self.knowledge.factors.values() if f.ordered]
+        producers = [rule for rule in self.knowledge.rules if self._concludes_match(rule, condition)]
+        needed = self.count(condition)
+        if needed > 1:  # `count: N`: N of the producers fire together (each counted once)
+            terms = []
+            for group in itertools.combinations(producers, needed):
+                joint = [{}]
+                for rule in group:
+                    joint = self.conjoin(joint, self.rule_terms(rule))
+                terms.extend(joint)
+            return terms
         terms = []
-        for rule in self.knowledge.rules:
-            if self._concludes_match(rule, condition):
-                terms.extend(self.rule_terms(rule))
+        for rule in producers:
+            terms.extend(self.rule_terms(rule))
         return terms
+
+    def count(self, condition) -> int:
+        """The distinct findings a finding condition needs, under these thresholds."""
+        count = condition.count
+        if isinstance(count, tuple):
+            count = self.thresholds.get(count[1], 1)
+        return max(1, math.ceil(count)) if count is not None else 1
 
     def allowed(self, condition) -> frozenset:
         domain = self.domains[condition.subject]

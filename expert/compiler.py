@@ -6,10 +6,14 @@ Facts seen by durable-rules:
               `n` (its position in the trace) keeps two identical conclusions distinct,
               since durable-rules rejects a fact equal to one it already holds.
 Policy values are substituted here, so a ruleset is compiled once per policy.
+A finding condition with `count: N` becomes N finding patterns, each with a larger `n`
+than the one before: N distinct findings, matched once per combination rather than once
+per ordering.
 """
 
 from __future__ import annotations
 
+import math
 import operator
 from dataclasses import dataclass
 
@@ -69,7 +73,13 @@ def compile_rule(rule: Rule, knowledge: Knowledge, policy: Policy) -> CompiledRu
                                         knowledge.factors[factor].values.index(first):]]))
             factors.extend(factor for factor, _ in policy.red_lines)
         else:
-            findings.append(finding_test(condition))
+            test = finding_test(condition)
+            findings.append(test)
+            for _ in range(count_of(condition, policy) - 1):  # each later than the one before
+                # The join comes first: durable-rules 2.0.28 ignores a join placed after an
+                # `$or` in the same `$and` (measured: every ordering then matched).
+                later = {"$gt": {"n": {f"f{len(findings) - 1}": "n"}}}
+                findings.append({"$and": [later] + (test["$and"] if "$and" in test else [test])})
     patterns = []
     case_binding = None
     if case_tests or not findings:
@@ -110,6 +120,14 @@ def finding_test(condition: Condition) -> dict:
     if condition.categories is not None:
         tests.append(_any([{"category": c} for c in condition.categories]))
     return _all(tests)
+
+
+def count_of(condition: Condition, policy: Policy) -> int:
+    """How many distinct findings a finding condition needs (1 without `count`)."""
+    count = condition.count
+    if isinstance(count, tuple):
+        count = policy.number(count[1])
+    return max(1, math.ceil(count)) if count is not None else 1
 
 
 def threshold(condition: Condition, policy: Policy):

@@ -6,6 +6,7 @@ re-runs the engine on single-answer variations of the case, so it is exact, not 
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from .compiler import holds, threshold
@@ -165,6 +166,78 @@ def what_would_change(engine: Engine, answers: dict) -> list:
     """The single changes that would move the main verdict (e.g. the recommendation)."""
     primary = primary_attribute(engine.knowledge)
     return [c for c in changes(engine, answers) if c.attribute == primary]
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Unanswered factors some answer to which would move a verdict: one factor, or two that
+    matter only together (what was tried and how it went since), with what they could move."""
+
+    factors: tuple
+    moves: tuple    # (attribute, outcomes some answer leads to), attributes in outcomes.yaml order
+
+
+_partners: "weakref.WeakKeyDictionary" = None
+
+
+def partners(engine: Engine) -> dict:
+    """Per outcome attribute, the factors some rule reads together on the way to it (the
+    planner's `interactions` over the finding rules and that attribute's rules), computed
+    once per engine."""
+    global _partners
+    from .planner import interactions  # the planner reads this module: imported when used
+    if _partners is None:
+        _partners = weakref.WeakKeyDictionary()
+    if engine not in _partners:
+        rules = [c.rule for c in engine.compiled.values()]
+        _partners[engine] = {attribute: interactions(
+            engine.knowledge, [r for r in rules if r.concludes_finding or r.conclusion["attribute"] == attribute],
+            engine.policy, through_unknown=False) for attribute in engine.knowledge.outcomes}
+    return _partners[engine]
+
+
+def unknowns(engine: Engine, answers: dict, changes: list) -> list:
+    """What each unanswered factor could move, ranked: those that could change the main
+    verdict first, then those that could only change the others; single factors before pairs.
+
+    `changes` are the single-answer changes (`changes`). A pair is reported for a verdict
+    that neither of its factors moves alone, but some answer to both does; only factors that
+    some rule reads together on the way to that verdict are tried (`partners`)."""
+    knowledge = engine.knowledge
+    attributes = list(knowledge.outcomes)
+    order = list(knowledge.factors)
+    alone: dict = {}  # factor -> attribute -> outcomes
+    for change in changes:
+        if change.current is None:
+            alone.setdefault(change.factor, {}).setdefault(change.attribute, set()).add(change.outcome)
+    found = [Unknown((factor,), _moves(knowledge, moved)) for factor, moved in alone.items()]
+    missing = [f for f in order if f not in answers and may_apply(engine, f, answers)]
+    quiet = {f: {a for a in attributes if a not in alone.get(f, {})} for f in missing}
+    together = partners(engine)
+    base = engine.reason(answers)
+    for i, first in enumerate(missing):
+        for second in missing[i + 1:]:
+            open_ = [a for a in attributes if a in quiet[first] and a in quiet[second]
+                     and second in together[a][first]]
+            if not open_:
+                continue
+            moved: dict = {}
+            for one in probe_values(engine, first):
+                for other in probe_values(engine, second):
+                    varied = engine.reason({**answers, first: one, second: other}, traced=False)
+                    for attribute in open_:
+                        if varied.value(attribute) != base.value(attribute):
+                            moved.setdefault(attribute, set()).add(varied.value(attribute))
+            if moved:
+                found.append(Unknown((first, second), _moves(knowledge, moved)))
+    primary = primary_attribute(knowledge)
+    return sorted(found, key=lambda u: (primary not in dict(u.moves), len(u.factors),
+                                        [order.index(f) for f in u.factors]))
+
+
+def _moves(knowledge: Knowledge, moved: dict) -> tuple:
+    return tuple((attribute, tuple(v for v in outcome.values if v in moved[attribute]))
+                 for attribute, outcome in knowledge.outcomes.items() if attribute in moved)
 
 
 def unknown_that_matter(engine: Engine, answers: dict) -> list:

@@ -58,6 +58,8 @@ class Factor:
     maximum: float | None = None
     unit: Text | None = None
     ask_when: tuple = ()
+    steps_trend: str | None = None   # `steps: {trend: F}`: values are steps taken, in order
+
 
     def value_label(self, value, language: str) -> str:
         if value in self.choices:
@@ -67,12 +69,21 @@ class Factor:
 
 
 @dataclass(frozen=True)
+class Step(Text):
+    """A next step; with `finding`, shown only to a case where that finding was made."""
+
+    finding: str | None = None
+
+
+@dataclass(frozen=True)
 class Condition:
     """One test of a rule. kind is 'answer', 'finding' or 'red_line'.
 
     answer:  `values` (the allowed values) or `compare` (op, number or ('policy', name)),
              `or_unknown`; a test that only holds when unanswered has `unknown_only`.
-    finding: `subject` (a finding id or 'any'), `severities`, `categories`.
+    finding: `subject` (a finding id or 'any'), `severities`, `categories`, and `count`:
+             at least that many distinct findings match (a number or ('policy', name));
+             None means one.
     """
 
     kind: str
@@ -83,6 +94,7 @@ class Condition:
     unknown_only: bool = False
     severities: tuple | None = None
     categories: tuple | None = None
+    count: object = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +220,10 @@ class _Reader:
             if raw is not None:
                 conditions = self._conditions(factors_doc, ("factors", factor_id, "ask_when"), answers_only=True)
                 self.factors[factor_id] = _replace(factor, ask_when=conditions)
+            steps = self._get(factors_doc, ("factors", factor_id), {}).get("steps")
+            if steps is not None:
+                self.factors[factor_id] = _replace(self.factors[factor_id],
+                                                   steps_trend=self._steps(factors_doc, factor_id, steps))
         rules = []
         rule_files = sorted((self.root / "rules").glob("*.yaml"))
         if not rule_files:
@@ -273,7 +289,7 @@ class _Reader:
             self._fail(doc, keys, f"'{_dotted(keys)}' must be a list")
         return value
 
-    def _text(self, doc, keys) -> Text:
+    def _text(self, doc, keys, also=()) -> Text:
         value = self._get(doc, keys)
         if not isinstance(value, dict):
             self._fail(doc, keys, f"'{_dotted(keys)}' must give the text in {' and '.join(LANGUAGES)}")
@@ -281,7 +297,7 @@ class _Reader:
             text = value.get(language)
             if not isinstance(text, str) or not text.strip():
                 self._fail(doc, keys, f"'{_dotted(keys)}' has no text in '{language}'")
-        unknown = set(value) - set(LANGUAGES)
+        unknown = set(value) - set(LANGUAGES) - set(also)
         if unknown:
             self._fail(doc, keys + (sorted(map(str, unknown))[0],), f"unknown language '{sorted(map(str, unknown))[0]}'")
         return Text(**{language: value[language].strip() for language in LANGUAGES})
@@ -334,14 +350,33 @@ class _Reader:
             unit=self._text(doc, keys + ("unit",)) if "unit" in raw else None,
         )
 
+    def _steps(self, doc, factor_id, steps) -> str:
+        """`steps: {trend: FACTOR}`: the values are steps taken in order (not best to worst);
+        whether more of them may make a verdict harsher or milder depends on that trend."""
+        keys = ("factors", factor_id, "steps")
+        factor = self.factors[factor_id]
+        trend = self.factors.get(steps.get("trend")) if isinstance(steps, dict) else None
+        if set(steps if isinstance(steps, dict) else ()) != {"trend"} or trend is None or not trend.ordered:
+            self._fail(doc, keys, "write 'steps: {trend: FACTOR}', FACTOR an ordered factor")
+        if factor.ordered or factor.type not in CHOICE_TYPES:
+            self._fail(doc, keys, f"'steps' is for a choice factor that is not 'ordered'; {factor_id} is not one")
+        return trend.id
+
     def _outcome(self, doc, attribute) -> Outcome:
         keys = ("outcomes", attribute)
         values = tuple(self._list(doc, keys + ("values",)))
         labels = {v: self._text(doc, keys + ("labels", v)) for v in values}
         steps = self._get(doc, keys + ("next_steps",), {})
-        next_steps = {v: tuple(self._text(doc, keys + ("next_steps", v, i)) for i in range(len(steps.get(v, []))))
+        next_steps = {v: tuple(self._step(doc, keys + ("next_steps", v, i)) for i in range(len(steps.get(v, []))))
                       for v in values}
         return Outcome(attribute, self._text(doc, keys + ("label",)), values, labels, next_steps)
+
+    def _step(self, doc, keys) -> Step:
+        text = self._text(doc, keys, also=("finding",))
+        finding = self._get(doc, keys + ("finding",), None)
+        if finding is not None and finding not in self.findings:
+            self._fail(doc, keys + ("finding",), f"unknown finding '{finding}'")
+        return Step(text.fr, text.en, finding)
 
     def _rule(self, doc, index, layer) -> Rule:
         keys = ("rules", index)
@@ -476,7 +511,7 @@ class _Reader:
         subject = raw["finding"]
         if subject != "any" and subject not in self.findings:
             self._fail(doc, keys + ("finding",), f"unknown finding '{subject}'")
-        extra = set(raw) - {"finding", "severity", "at_least", "category"}
+        extra = set(raw) - {"finding", "severity", "at_least", "category", "count"}
         if extra:
             self._fail(doc, keys + (sorted(extra)[0],), f"unknown key '{sorted(extra)[0]}' in a finding condition")
         severities = None
@@ -496,7 +531,20 @@ class _Reader:
                 if category not in self.categories:
                     self._fail(doc, keys + ("category",), f"unknown category '{category}'")
             categories = tuple(categories)
-        return Condition("finding", subject, severities=severities, categories=categories)
+        count = self._count(doc, keys, raw["count"]) if "count" in raw else None
+        return Condition("finding", subject, severities=severities, categories=categories, count=count)
+
+    def _count(self, doc, keys, operand):
+        """`count: N` or `count: {policy: NAME}`: at least that many distinct matching findings."""
+        if isinstance(operand, dict):
+            setting = self.settings.get(operand.get("policy"))
+            if set(operand) != {"policy"} or setting is None or setting.type != "number":
+                self._fail(doc, keys + ("count",), "'count' takes a whole number or {policy: NAME} "
+                                                   "(a number setting of policy.yaml)")
+            return ("policy", setting.id)
+        if not isinstance(operand, int) or isinstance(operand, bool) or operand < 1:
+            self._fail(doc, keys + ("count",), "'count' takes a whole number of at least 1 or {policy: NAME}")
+        return operand
 
 
 def _replace(factor: Factor, **changes) -> Factor:

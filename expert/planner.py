@@ -126,7 +126,7 @@ class Planner:
         return None
 
 
-def interactions(knowledge: Knowledge, rules: list, policy) -> dict:
+def interactions(knowledge: Knowledge, rules: list, policy, through_unknown: bool = True) -> dict:
     """For each factor, the factors whose answers could change a verdict together with it
     when neither does alone; every other pair is left out of the planner's search.
 
@@ -134,7 +134,9 @@ def interactions(knowledge: Knowledge, rules: list, policy) -> dict:
     or `known: false`; and a verdict is the value of the highest-priority firing. So two
     answers can only matter together if one rule reads both (through two of its conditions,
     directly or through the findings they match), if one of them is read as unknown, or if
-    one decides whether the other is asked (`ask_when`).
+    one decides whether the other is asked (`ask_when`); the findings a `count` condition
+    adds up are read together too. `through_unknown=False` leaves out
+    the pairs that only the second reason links (every factor with one read as unknown).
     """
     producers = [r for r in rules if r.concludes_finding]
     memo: dict = {}
@@ -162,11 +164,11 @@ def interactions(knowledge: Knowledge, rules: list, policy) -> dict:
         sets = [reads(c, frozenset((rule.id,))) for c in rule.conditions]
         for i, first in enumerate(sets):
             for j, second in enumerate(sets):
-                if i != j:
+                if i != j or rule.conditions[i].count is not None:  # `count`: findings that add up
                     for factor in first:
                         partners[factor] |= second
         for condition in rule.conditions:
-            if condition.kind == "answer" and (condition.or_unknown or condition.unknown_only):
+            if through_unknown and condition.kind == "answer" and (condition.or_unknown or condition.unknown_only):
                 for factor in partners:
                     partners[factor].add(condition.subject)
                 partners[condition.subject] |= set(knowledge.factors)

@@ -15,6 +15,7 @@ HEADINGS = {
         "how": "Comment ce verdict a été établi", "trace": "Règles déclenchées, dans l'ordre",
         "if": "si {factor} : {value}", "unanswered": "sans réponse", "none": "aucune",
         "client": "Client", "conditions": "à condition d'obtenir",
+        "together": "{first} et {second}, ensemble", "moves": "pourrait changer : {what}",
     },
     "en": {
         "recommendation": "Recommendation", "reasons": "Reasons", "unknown": "Unknowns that would have mattered",
@@ -22,6 +23,7 @@ HEADINGS = {
         "how": "How this verdict was reached", "trace": "Rules fired, in order",
         "if": "if {factor} were: {value}", "unanswered": "unanswered", "none": "none",
         "client": "Client", "conditions": "provided we see",
+        "together": "{first} and {second} together", "moves": "could change: {what}",
     },
 }
 
@@ -66,8 +68,13 @@ class _Writer:
                            else f"{source.source}: “{source.passage}”")
         if a.changes is not None:
             self.section("unknown")
-            unknown = a.unknown()
-            self.item(", ".join(k.factors[f].label(lang) for f in unknown) if unknown else self.h["none"])
+            if not a.unknowns:
+                self.item(self.h["none"])
+            for unknown in a.unknowns or ():
+                labels = [k.factors[f].label(lang) for f in unknown.factors]
+                name = labels[0] if len(labels) == 1 else self.h["together"].format(first=labels[0], second=labels[1])
+                what = ", ".join(k.outcomes[attribute].label(lang).lower() for attribute, _ in unknown.moves)
+                self.item(f"{name} ({self.h['moves'].format(what=what)})")
             self.section("changes")
             changes = a.what_would_change()
             if not changes:

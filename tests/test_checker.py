@@ -119,7 +119,8 @@ def test_rule_citing_a_source_missing_from_the_index_names_it(kb):
     where = kb.where("rules/recommendation.yaml", "source: comment-renvoier")
     assert problems(kb.check()) == [
         f"{where}: rule 'keep.nothing_warrants_action': unknown source 'comment-renvoier' "
-        "(expected one of hyken, sept-motifs, quatre-raisons, comment-renvoyer, virer-mauvais-clients)"]
+        "(expected one of hyken, sept-motifs, quatre-raisons, comment-renvoyer, virer-mauvais-clients, "
+        "code-civil-1226)"]
 
 
 def test_finding_that_no_rule_concludes_is_reported(kb):
@@ -179,14 +180,17 @@ def test_question_missing_in_english_is_located(kb):
 def test_rule_whose_conditions_contradict_each_other_is_reported(kb):
     kb.replace("rules/findings.yaml", UNPAID, CONTRADICTION)
     where = kb.where("rules/findings.yaml", "id: payment.unpaid")
+    after = kb.where("rules/recommendation.yaml", "id: exit_now.unpaid_after_warning")
+    # the one exit that needs unpaid invoices can no longer fire either: both are reported
     assert problems(kb.check()) == [
-        f"{where}: rule 'payment.unpaid' can never fire: its conditions contradict each other"]
+        f"{where}: rule 'payment.unpaid' can never fire: its conditions contradict each other",
+        f"{after}: rule 'exit_now.unpaid_after_warning' can never fire: its conditions contradict each other"]
 
 
 def test_outcome_value_that_no_rule_concludes_is_reported(kb):
     kb.replace("outcomes.yaml", "values: [open, conditional, closed]", "values: [open, conditional, closed, pending]")
-    kb.replace("outcomes.yaml", '      closed: {fr: "Fermée", en: "Closed"}\n',
-               '      closed: {fr: "Fermée", en: "Closed"}\n      pending: {fr: "En attente", en: "Pending"}\n')
+    closed = '      closed: {fr: "Fermée tant que ce comportement dure", en: "Closed while this behaviour lasts"}\n'
+    kb.replace("outcomes.yaml", closed, closed + '      pending: {fr: "En attente", en: "Pending"}\n')
     where = kb.where("outcomes.yaml", "values: [open, conditional, closed, pending]")
     assert problems(kb.check()) == [f"{where}: reconciliation 'pending' is concluded by no rule"]
 
@@ -219,10 +223,10 @@ def test_same_priority_rules_concluding_different_verdicts_for_one_case_are_a_co
 
 def test_conflict_example_is_a_case_on_which_the_engine_fails(kb):
     kb.replace("rules/recommendation.yaml", "then: {recommendation: renegotiate, priority: 20}",
-               "then: {recommendation: renegotiate, priority: 18}")
+               "then: {recommendation: renegotiate, priority: 12}")
     knowledge = load_knowledge(kb.root, check=False)
     conditions = Conditions(knowledge)
-    term = conditions.both_hold(knowledge.rule("address.put_in_writing"), knowledge.rule("renegotiate.economics"))
+    term = conditions.both_hold(knowledge.rule("address.small_concessions"), knowledge.rule("renegotiate.economics"))
     engine = Engine(knowledge, default_policy(knowledge))
     try:
         with pytest.raises(EngineError, match="conclude different recommendations"):
@@ -246,9 +250,9 @@ def test_all_problems_are_reported_together(kb):
                "    label: {fr: \"client silencieux\", en: \"silent client\"}\n")
     kb.replace("rules/findings.yaml", UNPAID, CONTRADICTION)
     done = kb.check()
-    assert done.stderr.startswith(f"adieu: the rule base in {kb.root} has 2 problems:\n")
+    assert done.stderr.startswith(f"adieu: the rule base in {kb.root} has 3 problems:\n")
     assert [line.split(": ", 1)[1].split(" ")[:2] for line in problems(done)] == [
-        ["finding", "'silent_client'"], ["rule", "'payment.unpaid'"]]
+        ["finding", "'silent_client'"], ["rule", "'payment.unpaid'"], ["rule", "'exit_now.unpaid_after_warning'"]]
 
 
 def test_every_command_refuses_a_broken_rule_base_with_the_same_messages(kb):

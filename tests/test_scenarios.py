@@ -38,6 +38,25 @@ def test_scenario_verdict_through_the_python_api(path, advisor, tmp_path):
     result = assessor.assess(assessor.case(scenario["case"], str(path)))
     assert result.verdict == scenario["expect"]
     assert result.reasons(), "a verdict always comes with reasons"
+    check_details(scenario, result)
+
+
+def check_details(scenario: dict, result):
+    """The optional expectations of a scenario, besides its verdict:
+    expect_reasons       the rules of the first reasons, in order (the deciding ones first);
+    expect_not_reasons   rules that must not be among the reasons;
+    expect_unknown_first the first unknowns, in order (those that could change the
+                         recommendation come first);
+    expect_unknown_together  pairs of unknowns that matter only together."""
+    rules = [firing.rule for firing in result.reasons()]
+    expected = scenario.get("expect_reasons", [])
+    assert rules[:len(expected)] == expected, rules
+    assert not set(scenario.get("expect_not_reasons", [])) & set(rules), rules
+    first = scenario.get("expect_unknown_first", [])
+    assert result.unknown()[:len(first)] == first, result.unknown()
+    pairs = [list(u.factors) for u in result.unknowns if len(u.factors) > 1]
+    for pair in scenario.get("expect_unknown_together", []):
+        assert pair in pairs, pairs
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
