@@ -199,3 +199,15 @@ def test_an_unknown_that_only_moves_the_reconciliation_says_so_and_comes_last(ad
     assert only and detail[-len(only):] == only, detail
     text = __import__("expert.report", fromlist=["render"]).render(result, "text")
     assert "(could change: reconciliation)" in text or "(pourrait changer : réconciliation)" in text
+
+
+def test_the_checker_expands_a_count_into_that_many_distinct_findings(advisor):
+    from expert.checker import Conditions
+    conditions = Conditions(advisor.knowledge)
+    terms = conditions.rule_terms(advisor.knowledge.rule("exit_planned.minor_problems_persist"))
+    assert terms, "the rule can fire"
+    minor = {c.subject for r in advisor.knowledge.rules if r.conclusion.get("severity") == "minor"
+             for c in r.conditions if c.kind == "answer"}
+    assert all(len(set(term) & minor) >= 3 for term in terms)
+    case = conditions.case_of(terms[0])
+    assert advisor.engine.reason(case).value("recommendation") == "exit_planned"
