@@ -413,6 +413,17 @@ class Conditions:
                     changed = True
         return askable
 
+    def value_class(self, factor_id: str, value):
+        """The value of the factor's domain that stands for this answer (numbers: the one
+        on the same side of every threshold)."""
+        factor = self.knowledge.factors[factor_id]
+        if factor.values or value is None:
+            return next((v for v in self.domains[factor_id] if v == value and type(v) is type(value)), value)
+        comparisons = self._comparisons(factor_id)
+        side = tuple(COMPARE[op](value, t) for op, t in comparisons)
+        return next((v for v in self.domains[factor_id] if v is not None
+                     and tuple(COMPARE[op](v, t) for op, t in comparisons) == side), value)
+
     def case_of(self, term: dict) -> dict:
         """The smallest case of a term: each named factor at its first allowed answer."""
         answers = {}

@@ -1,7 +1,9 @@
 """Explanations: the reasons, the how-chain from answers to verdict, and what would change it.
 
 All of it reads the trace the engine recorded while the rules fired; "what would change"
-re-runs the engine on single-answer variations of the case, so it is exact, not a guess.
+re-runs the engine on single-answer variations of the case, so it is exact, not a guess; the
+unknowns that matter only in pairs are tried where the rules' alternatives say a pair can
+complete a rule.
 """
 
 from __future__ import annotations
@@ -177,23 +179,48 @@ class Unknown:
     moves: tuple    # (attribute, outcomes some answer leads to), attributes in outcomes.yaml order
 
 
-_partners: "weakref.WeakKeyDictionary" = None
+_conditions: "weakref.WeakKeyDictionary" = None
 
 
-def partners(engine: Engine) -> dict:
-    """Per outcome attribute, the factors some rule reads together on the way to it (the
-    planner's `interactions` over the finding rules and that attribute's rules), computed
-    once per engine."""
-    global _partners
-    from .planner import interactions  # the planner reads this module: imported when used
-    if _partners is None:
-        _partners = weakref.WeakKeyDictionary()
-    if engine not in _partners:
-        rules = [c.rule for c in engine.compiled.values()]
-        _partners[engine] = {attribute: interactions(
-            engine.knowledge, [r for r in rules if r.concludes_finding or r.conclusion["attribute"] == attribute],
-            engine.policy, through_unknown=False) for attribute in engine.knowledge.outcomes}
-    return _partners[engine]
+def alternatives(engine: Engine):
+    """The checker's alternatives of every rule (which answers make it fire), once per engine."""
+    global _conditions
+    from .checker import Conditions  # the checker's expansion of conditions, used as is
+    if _conditions is None:
+        _conditions = weakref.WeakKeyDictionary()
+    if engine not in _conditions:
+        _conditions[engine] = Conditions(engine.knowledge, engine.policy)
+    return _conditions[engine]
+
+
+def pairs_to_try(engine: Engine, answers: dict, missing: list) -> dict:
+    """(first, second) -> (values of first, values of second): the unanswered pairs that a
+    verdict rule needs both of, and only them, to fire; with the answers that make it fire.
+
+    Read from the rules' alternatives (checker.Conditions), so the search runs the engine only
+    where a pair can complete a rule; a pair whose effect would only be to stop a rule that
+    reads an unanswered factor (`or_unknown`) is not looked for."""
+    conditions = alternatives(engine)
+    order, missing = list(engine.knowledge.factors), set(missing)
+    found: dict = {}
+    for rule in engine.knowledge.rules:
+        if rule.concludes_finding:
+            continue
+        for term in conditions.rule_terms(rule):
+            needed = []
+            for factor, allowed in term.items():
+                if factor in answers:
+                    if conditions.value_class(factor, answers[factor]) not in allowed:
+                        break
+                elif None not in allowed:
+                    needed.append(factor)
+            else:
+                if len(needed) == 2 and set(needed) <= missing:
+                    first, second = sorted(needed, key=order.index)
+                    values = found.setdefault((first, second), (set(), set()))
+                    values[0].update(term[first])
+                    values[1].update(term[second])
+    return found
 
 
 def unknowns(engine: Engine, answers: dict, changes: list) -> list:
@@ -201,8 +228,7 @@ def unknowns(engine: Engine, answers: dict, changes: list) -> list:
     verdict first, then those that could only change the others; single factors before pairs.
 
     `changes` are the single-answer changes (`changes`). A pair is reported for a verdict
-    that neither of its factors moves alone, but some answer to both does; only factors that
-    some rule reads together on the way to that verdict are tried (`partners`)."""
+    that neither of its factors moves alone, but some answer to both does (`pairs_to_try`)."""
     knowledge = engine.knowledge
     attributes = list(knowledge.outcomes)
     order = list(knowledge.factors)
@@ -212,24 +238,18 @@ def unknowns(engine: Engine, answers: dict, changes: list) -> list:
             alone.setdefault(change.factor, {}).setdefault(change.attribute, set()).add(change.outcome)
     found = [Unknown((factor,), _moves(knowledge, moved)) for factor, moved in alone.items()]
     missing = [f for f in order if f not in answers and may_apply(engine, f, answers)]
-    quiet = {f: {a for a in attributes if a not in alone.get(f, {})} for f in missing}
-    together = partners(engine)
     base = engine.reason(answers)
-    for i, first in enumerate(missing):
-        for second in missing[i + 1:]:
-            open_ = [a for a in attributes if a in quiet[first] and a in quiet[second]
-                     and second in together[a][first]]
-            if not open_:
-                continue
-            moved: dict = {}
-            for one in probe_values(engine, first):
-                for other in probe_values(engine, second):
-                    varied = engine.reason({**answers, first: one, second: other}, traced=False)
-                    for attribute in open_:
-                        if varied.value(attribute) != base.value(attribute):
-                            moved.setdefault(attribute, set()).add(varied.value(attribute))
-            if moved:
-                found.append(Unknown((first, second), _moves(knowledge, moved)))
+    for (first, second), (firsts, seconds) in pairs_to_try(engine, answers, missing).items():
+        open_ = [a for a in attributes if a not in alone.get(first, {}) and a not in alone.get(second, {})]
+        moved: dict = {}
+        for one in firsts:
+            for other in seconds:
+                varied = engine.reason({**answers, first: one, second: other}, traced=False)
+                for attribute in open_:
+                    if varied.value(attribute) != base.value(attribute):
+                        moved.setdefault(attribute, set()).add(varied.value(attribute))
+        if moved:
+            found.append(Unknown((first, second), _moves(knowledge, moved)))
     primary = primary_attribute(knowledge)
     return sorted(found, key=lambda u: (primary not in dict(u.moves), len(u.factors),
                                         [order.index(f) for f in u.factors]))

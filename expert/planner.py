@@ -126,7 +126,7 @@ class Planner:
         return None
 
 
-def interactions(knowledge: Knowledge, rules: list, policy, through_unknown: bool = True) -> dict:
+def interactions(knowledge: Knowledge, rules: list, policy) -> dict:
     """For each factor, the factors whose answers could change a verdict together with it
     when neither does alone; every other pair is left out of the planner's search.
 
@@ -135,8 +135,7 @@ def interactions(knowledge: Knowledge, rules: list, policy, through_unknown: boo
     answers can only matter together if one rule reads both (through two of its conditions,
     directly or through the findings they match), if one of them is read as unknown, or if
     one decides whether the other is asked (`ask_when`); the findings a `count` condition
-    adds up are read together too. `through_unknown=False` leaves out
-    the pairs that only the second reason links (every factor with one read as unknown).
+    adds up are read together too.
     """
     producers = [r for r in rules if r.concludes_finding]
     memo: dict = {}
@@ -168,7 +167,7 @@ def interactions(knowledge: Knowledge, rules: list, policy, through_unknown: boo
                     for factor in first:
                         partners[factor] |= second
         for condition in rule.conditions:
-            if through_unknown and condition.kind == "answer" and (condition.or_unknown or condition.unknown_only):
+            if condition.kind == "answer" and (condition.or_unknown or condition.unknown_only):
                 for factor in partners:
                     partners[factor].add(condition.subject)
                 partners[condition.subject] |= set(knowledge.factors)

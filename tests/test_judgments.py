@@ -123,8 +123,11 @@ def test_a_bad_count_is_one_located_error(kb, count, message):
 
 def test_findings_that_add_up_are_partners_for_the_planner(advisor):
     partners = interactions(advisor.knowledge, [c.rule for c in advisor.engine.compiled.values()],
-                            advisor.engine.policy, through_unknown=False)
+                            advisor.engine.policy)
     assert "poor_meeting_conditions" in partners["cancels_last_minute"]
+    assert "poor_meeting_conditions" not in interactions(
+        advisor.knowledge, [r for r in advisor.knowledge.rules if r.id != "exit_planned.minor_problems_persist"],
+        advisor.engine.policy)["cancels_last_minute"], "only the count links them"
 
 
 # -- 4: a legitimate complaint ----------------------------------------------------------------
