@@ -214,3 +214,14 @@ def test_the_checker_expands_a_count_into_that_many_distinct_findings(advisor):
     assert all(len(set(term) & minor) >= 3 for term in terms)
     case = conditions.case_of(terms[0])
     assert advisor.engine.reason(case).value("recommendation") == "exit_planned"
+
+
+def test_the_memo_counts_a_justified_complaint_as_mitigating_not_as_something_tried(adieu, tmp_path):
+    scenario = load_scenario(SCENARIOS / "legitimate-complaint-core-client.yaml")
+    case = tmp_path / "case.yaml"
+    case.write_text(yaml.safe_dump(scenario["case"], allow_unicode=True), encoding="utf-8")
+    done = adieu("memo", case, "--date", "2025-03-03")
+    assert done.returncode == 0, done.stderr
+    mitigating = done.stdout.split("## Éléments atténuants")[1].split("## ")[0]
+    assert "vrai manquement de votre part" in mitigating
+    assert "vrai manquement" not in done.stdout.split("## Ce qui a déjà été tenté")[1].split("## ")[0]
