@@ -344,8 +344,7 @@ class Documents:
             "findings": a.findings_in(*k.categories),
             "reasons": reasons,
             "next_steps": a.next_steps(),
-            "unknown": [{"id": f, "label": k.factors[f].label(lang), "question": k.factors[f].question(lang)}
-                        for f in a.unknown()],
+            "unknown": [_unknown(k, a, f, lang) for f in a.unknown()],
             "changes": changes,
             "answers": answers,
             "answer_labels": {f: k.factors[f].value_label(v, lang) for f, v in answers.items()},
@@ -477,6 +476,25 @@ def _party(given: dict, fields: tuple) -> dict:
 def _source_title(knowledge, source_id: str) -> str:
     entry = knowledge.sources.get(source_id)
     return entry.get("title", source_id) if isinstance(entry, dict) else source_id
+
+
+def _unknown(k, a: "Assessment", factor_id: str, lang: str) -> dict:
+    """An unknown for the memo; `with` and `with_outcome` when it matters only together with
+    another unknown (the label of that one, and the most severe main verdict the two could
+    lead to, None if they could only change the other verdicts)."""
+    entry = {"id": factor_id, "label": k.factors[factor_id].label(lang),
+             "question": k.factors[factor_id].question(lang), "with": None, "with_outcome": None}
+    if any(u.factors == (factor_id,) and a.primary in dict(u.moves) for u in a.unknowns or ()):
+        return entry
+    pair = next((u for u in a.unknowns or () if factor_id in u.factors and len(u.factors) > 1
+                 and a.primary in dict(u.moves)), None)
+    if pair is not None:
+        other = next(f for f in pair.factors if f != factor_id)
+        entry["with"] = k.factors[other].label(lang)
+        values = dict(pair.moves).get(a.primary)
+        if values:
+            entry["with_outcome"] = k.outcomes[a.primary].labels[values[-1]](lang)
+    return entry
 
 
 def _weekday(day: date) -> date:

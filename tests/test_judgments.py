@@ -225,3 +225,15 @@ def test_the_memo_counts_a_justified_complaint_as_mitigating_not_as_something_tr
     mitigating = done.stdout.split("## Éléments atténuants")[1].split("## ")[0]
     assert "vrai manquement de votre part" in mitigating
     assert "vrai manquement" not in done.stdout.split("## Ce qui a déjà été tenté")[1].split("## ")[0]
+
+
+def test_the_memo_says_which_unknowns_matter_only_together(adieu, tmp_path):
+    scenario = load_scenario(SCENARIOS / "breaches-history-unknown.yaml")
+    case = tmp_path / "case.yaml"
+    case.write_text(yaml.safe_dump(scenario["case"], allow_unicode=True), encoding="utf-8")
+    done = adieu("memo", case, "--date", "2025-03-03")
+    assert done.returncode == 0, done.stderr
+    unknowns = done.stdout.split("## What we do not know")[1].split("## ")[0]
+    trend = next(line for line in unknowns.splitlines() if line.startswith("- Trend since then"))
+    assert trend.endswith("Together with the answer to “Steps already taken”, the recommendation could become: "
+                          "end the relationship on a planned timeline."), trend
