@@ -23,22 +23,27 @@ from .errors import InputError, OutputExists
 
 MAX_BYTES = 1024 * 1024  # case files are a few kB; PyYAML reads about 1 MB a second
 MAX_DEPTH = 20
-PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map",
-                                                       "timestamp", "merge")}
+YAML = "tag:yaml.org,2002:"
+PLAIN_TAGS = {YAML + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "merge")}
 MAX_NODES = 20_000  # values and keys in one document: bounds the parsing time of a dense file
 MAX_DIGITS = 18  # beyond this an integer is a mistake (and huge ones cost seconds to parse)
 
 
 @dataclass
 class Document:
-    """Parsed data plus the line where each key path was written (YAML only)."""
+    """Parsed data plus the line where each key path was written (YAML only), and the text of
+    every scalar read as a number or a boolean, exactly as typed (a name `0777` stays 0777)."""
 
     path: str
     data: object
     lines: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
 
     def line(self, *keys) -> int | None:
         return self.lines.get(tuple(keys))
+
+    def text(self, *keys) -> str | None:
+        return self.texts.get(tuple(keys))
 
 
 def read_document(path, max_bytes: int = MAX_BYTES) -> Document:
@@ -121,6 +126,8 @@ def _parse_json(path: Path, text: str):
                           parse_int=integer, parse_float=real)
     except json.JSONDecodeError as error:
         raise _json_error(path, error) from None
+    except ValueError:  # an integer of thousands of digits, before our own hook sees it
+        raise InputError(path, "number too large") from None
     except RecursionError:
         raise InputError(path, "nested too deeply") from None
 
@@ -141,9 +148,24 @@ def _json_too_deep(text: str) -> int:
     return 0
 
 
+_JSON_LEADING_ZERO = re.compile(r"-?0\d+(?:\.\d+)?")
+
+
 def _json_error(path: Path, error: json.JSONDecodeError) -> InputError:
     """The json module's message, except where its wording changed between Pythons (a trailing
-    comma: 3.13 names it, earlier ones expect another entry): said the same on every version."""
+    comma: 3.13 names it, earlier ones expect another entry): said the same on every version.
+    A number written with a leading zero (060) is refused by JSON itself: say why."""
+    number_start = error.pos - 1 if error.pos > 0 and error.doc[error.pos - 1].isdigit() else error.pos
+    while number_start > 0 and error.doc[number_start - 1] in "0123456789-":
+        number_start -= 1
+    leading = _JSON_LEADING_ZERO.match(error.doc, number_start)
+    if leading:
+        line = error.doc.count("\n", 0, number_start) + 1
+        shown = leading.group()
+        sign, digits = ("-", shown[1:]) if shown.startswith("-") else ("", shown)
+        return InputError(path, f"invalid JSON: a number may not start with 0 ({shown}); write "
+                                f"{sign}{digits.lstrip('0') or '0'} for a number, or put it in quotes for text",
+                          line=line)
     start = error.doc.rfind(",", 0, error.pos + 1)
     trailing = _JSON_TRAILING_COMMA.match(error.doc, start) if start >= 0 else None
     if trailing and trailing.start() <= error.pos <= trailing.end() - 1:
@@ -187,12 +209,13 @@ def _compose_and_build(path: Path, text: str, loader_class) -> Document:
         if node is None:
             raise InputError(path, "empty document")
         lines: dict = {}
-        return Document(str(path), _build(node, loader, path, (), lines, 0), lines)
+        texts: dict = {}
+        return Document(str(path), _build(node, loader, path, (), lines, texts, 0), lines, texts)
     finally:
         loader.dispose()
 
 
-def _build(node, loader, path, keys, lines, depth):
+def _build(node, loader, path, keys, lines, texts, depth):
     """Construct plain data from a YAML node, recording the line of every key path."""
     if depth > MAX_DEPTH:
         raise InputError(path, f"nested deeper than {MAX_DEPTH} levels", line=node.start_mark.line + 1)
@@ -206,33 +229,104 @@ def _build(node, loader, path, keys, lines, depth):
                 raise InputError(path, "keys must be plain text", line=key_node.start_mark.line + 1)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise InputError(path, "YAML merge keys (<<) are not allowed", line=key_node.start_mark.line + 1)
-            key = loader.construct_object(key_node)
             line = key_node.start_mark.line + 1
+            key = _scalar(key_node, path, {"key": printable(_dotted(keys)) or None, "line": line})
             if not isinstance(key, (str, int, float, bool)):
                 raise InputError(path, "keys must be plain text", line=line)
             if key in result:
                 raise InputError(path, "duplicate key", key=printable(_dotted(keys + (key,))), line=line)
             lines[keys + (key,)] = line
-            result[key] = _build(value_node, loader, path, keys + (key,), lines, depth + 1)
+            result[key] = _build(value_node, loader, path, keys + (key,), lines, texts, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
             lines[keys + (index,)] = item.start_mark.line + 1
-            items.append(_build(item, loader, path, keys + (index,), lines, depth + 1))
+            items.append(_build(item, loader, path, keys + (index,), lines, texts, depth + 1))
         return items
     where = {"key": printable(_dotted(keys)) or None, "line": node.start_mark.line + 1}
-    try:
-        value = loader.construct_object(node, deep=True)
-    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
-        raise InputError(path, f"number too large ({shorten(node.value)})", **where) from None
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InputError(path, "not a finite number", **where)
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** MAX_DIGITS:
-        raise InputError(path, f"number too large ({shorten(node.value)})", **where)
-    if not isinstance(value, (str, int, float, bool, type(None))):
-        value = str(value)
+    value = _scalar(node, path, where)
+    if value is not None and not isinstance(value, str):
+        texts[keys] = node.value  # as typed: a text field keeps 0777 or 12.50 as written
     return value
+
+
+def _scalar(node, path, where):
+    """A scalar as the YAML 1.2 core schema reads it (the CSV's meaning: numbers are decimal,
+    no octal without 0o, no base 60, no timestamps), explicit tags checked against the text."""
+    text, tag = node.value, node.tag
+    if tag == YAML + "str":
+        return text
+    if tag == YAML + "timestamp":  # !!timestamp: kept as the text of the date, if it is one
+        if not _TIMESTAMP.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a date (!!timestamp expects YYYY-MM-DD)", **where)
+        return text
+    if tag == YAML + "null":
+        if not _NULL.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a valid !!null (expected null, ~ or nothing)", **where)
+        return None
+    if tag == YAML + "bool":
+        if not _BOOL.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a valid !!bool (expected true or false)", **where)
+        return text.lower() == "true"
+    if tag == YAML + "int":
+        if not _INT.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a valid !!int (expected a whole number)", **where)
+        return _integer(text, path, where)
+    if tag == YAML + "float":
+        if _INT.fullmatch(text) and not text.lower().startswith(("0x", "0o", "+0x", "-0x", "+0o", "-0o")):
+            text = text + ".0"
+        if not _FLOAT.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a valid !!float (expected a number)", **where)
+        digits = text.lstrip("+-").split(".")[0].split("e")[0].split("E")[0]
+        if len(digits.lstrip("0")) > MAX_DIGITS:
+            raise InputError(path, f"number too large ({shorten(node.value)})", **where)
+        value = float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
+                      .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+        if not math.isfinite(value):
+            raise InputError(path, "not a finite number", **where)
+        return value
+    raise InputError(path, f"YAML tag '{printable(tag.replace(YAML, '!!'))}' is not allowed", **where)
+
+
+def _integer(text: str, path, where) -> int:
+    sign = -1 if text.startswith("-") else 1
+    body = text.lstrip("+-")
+    base = 16 if body[:2].lower() == "0x" else 8 if body[:2].lower() == "0o" else 10
+    digits = body[2:] if base != 10 else body
+    if len(digits.lstrip("0")) > MAX_DIGITS:
+        raise InputError(path, f"number too large ({shorten(text)})", **where)
+    value = sign * int(digits, base)
+    if abs(value) >= 10 ** MAX_DIGITS:
+        raise InputError(path, f"number too large ({shorten(text)})", **where)
+    return value
+
+
+# The YAML 1.2 core schema (yaml.org/spec/1.2.2, 10.3.2), for plain scalars and explicit tags.
+_NULL = re.compile(r"null|Null|NULL|~|")
+_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_INT = re.compile(r"[-+]?[0-9]+|[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_TIMESTAMP = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?"
+                        r"(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?")
+
+
+class CoreSchemaResolver(yaml.resolver.BaseResolver):
+    """Implicit tags of the YAML 1.2 core schema, instead of PyYAML's YAML 1.1 ones (where 060
+    is 48, 1:30 is 90, yes is true and 2024-01-01 a date). `<<` is still seen as a merge key,
+    to be refused by name."""
+
+
+for _tag, _pattern, _first in (
+        ("null", _NULL, ["~", "n", "N", ""]),
+        ("bool", _BOOL, list("tTfF")),
+        ("int", _INT, list("-+0123456789")),
+        ("float", _FLOAT, list("-+.0123456789")),
+        ("merge", re.compile(r"<<"), ["<"])):
+    CoreSchemaResolver.add_implicit_resolver(YAML + _tag, re.compile(rf"^(?:{_pattern.pattern})$"), _first)
+# An empty plain scalar has no first character: PyYAML looks it up under None.
+CoreSchemaResolver.add_implicit_resolver(YAML + "null", re.compile(r"^$"), [None])
 
 
 def _dotted(keys) -> str:
@@ -268,18 +362,26 @@ def _refuse_aliases(self, parent, index):
     return _original_compose_node(self, parent, index)
 
 
-_original_compose_node = yaml.SafeLoader.compose_node
+_original_compose_node = yaml.composer.Composer.compose_node
 
 
-class StrictLoader(yaml.SafeLoader):
-    """SafeLoader without aliases: a case file never needs them, and they allow bombs."""
+class StrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                   CoreSchemaResolver):
+    """PyYAML's pure-Python parser and composer, with the core schema and without aliases (a
+    case file never needs them, and they allow bombs). Scalars are built by `_scalar`."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        CoreSchemaResolver.__init__(self)
 
     compose_node = _refuse_aliases
 
 
 if yaml.__with_libyaml__:
-    class FastStrictLoader(yaml.composer.Composer, yaml.cyaml.CParser, yaml.constructor.SafeConstructor,
-                           yaml.resolver.Resolver):
+    class FastStrictLoader(yaml.composer.Composer, yaml.cyaml.CParser, CoreSchemaResolver):
         """StrictLoader on libyaml's scanner and parser: the nodes are still composed in Python,
         one event at a time, so aliases, entry counts and nesting are refused the same way."""
 
@@ -288,8 +390,7 @@ if yaml.__with_libyaml__:
         def __init__(self, stream):
             yaml.cyaml.CParser.__init__(self, stream)
             yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
+            CoreSchemaResolver.__init__(self)
 else:  # PyYAML built without libyaml: the pure-Python loader does it all
     FastStrictLoader = None
 
