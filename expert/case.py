@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .emails import NotAnAddress, checked
 from .errors import InputError
 from .files import printable, read_document
 from .knowledge import LANGUAGES, Knowledge, _show
@@ -20,7 +21,6 @@ PARTIES = {
     "provider": ("name", "signatory", "email"),
 }
 TOP_LEVEL = ("language", "client", "provider", "answers")
-EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_TEXT = 200
 
@@ -136,9 +136,16 @@ def _text(value, key, fail) -> str:
         fail(f"must be plain text, without invisible or invalid characters (found U+{ord(invisible):04X})")
     if len(value) > MAX_TEXT:
         fail(f"longer than {MAX_TEXT} characters")
-    if key == "email" and not EMAIL.match(value):
-        fail(f"expected an e-mail address like name@example.com, got {_quote(value)}")
+    if key == "email":
+        try:
+            checked(value)
+        except NotAnAddress as why:
+            fail(f"expected an e-mail address like name@example.com, got {_quote(value)} ({_lower_first(str(why))})")
     return value
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _quote(value) -> str:
