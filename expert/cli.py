@@ -142,17 +142,24 @@ def run_portfolio(args) -> int:
     return review.status
 
 
+FIRST_DATE, LAST_DATE = "1900-01-01", "2999-12-31"  # documents date their end a few years on, at most
+
+
 def _iso_date(text: str):
-    """--date: a real calendar date written YYYY-MM-DD."""
+    """--date: a real calendar date written YYYY-MM-DD, within the years a document can be dated
+    (the end dates computed from it must stay real dates too)."""
     import datetime
     import re
 
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ValueError
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text[:40]!r}") from None
+    if not FIRST_DATE <= text <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"expected a date from {FIRST_DATE} to {LAST_DATE}, got {text!r}")
+    return day
 
 
 def _assess_for_document(args):
