@@ -57,21 +57,14 @@ def read_document(path, max_bytes: int = MAX_BYTES) -> Document:
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     """The file as UTF-8 text, or an InputError that says why not."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror or error}") from None
-    if path.is_dir():
-        raise InputError(path, "is a folder, expected a file")
-    if size > max_bytes:
-        raise InputError(path, f"file too large ({size:,} bytes; at most {max_bytes:,})")
-    try:
-        with open(path, "rb") as handle:  # bounded: a device or a pipe may never end
-            raw = handle.read(max_bytes + 1)
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise InputError(path, f"file too large ({size:,} bytes; at most {max_bytes:,})")
+        try:
+            raw = handle.read(max_bytes + 1)  # bounded: the file may grow while it is read
+        except OSError as error:
+            raise InputError(path, f"cannot read: {error.strerror or error}") from None
     if len(raw) > max_bytes:
         raise InputError(path, f"file too large (more than {max_bytes:,} bytes)")
     refuse_non_text(path, raw)
@@ -84,6 +77,38 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     if not text.strip():
         raise InputError(path, "empty file")
     return text
+
+
+def file_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is, in words (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a disk device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def open_regular(path):
+    """A binary handle on `path`, which must be a regular file: a named pipe, a device or a
+    socket may never end (or never start), so it is refused before anything is read. The
+    file is opened without blocking and checked on the handle itself, so a pipe put in its
+    place after a check cannot hang us either."""
+    path = Path(path)
+    try:
+        kind = file_kind(path.stat().st_mode)
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+            kind = file_kind(os.fstat(fd).st_mode)
+            if kind is None:
+                return os.fdopen(fd, "rb")
+            os.close(fd)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    raise InputError(path, f"is {kind}, expected a regular file")
 
 
 def refuse_non_text(path, head: bytes) -> None:
@@ -413,12 +438,18 @@ def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     Without `force`, an existing file is left alone and OutputExists is raised. On Linux the
     data goes first into an unnamed file (O_TMPFILE) that gets its name only once complete,
     so even a kill -9 mid-write leaves no partial file behind; elsewhere a hidden temporary
-    file (.NAME.*.tmp) is used and removed on any error or Ctrl-C.
+    file (.NAME.*.tmp) is used and removed on any error or Ctrl-C. Only a regular file is
+    ever replaced (see _write_through).
     """
     path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    target = _existing_target(path)
+    if target is not None and target != path:  # a symlink to a regular file: the file is replaced, not the link
+        path = target
+    elif target is None and _write_through(path, data):
+        return path
     if path.exists() and not force:
         raise OutputExists(f"{path}: already exists (use --force to replace it)")
-    data = content.encode("utf-8") if isinstance(content, str) else content
     make_folder(path.parent)
     try:
         mode = _mode_for(path)
@@ -430,6 +461,45 @@ def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     except OSError as error:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None
     return path
+
+
+def _existing_target(path: Path) -> Path | None:
+    """The regular file a name designates (itself, or where its symlink points); None when
+    nothing is there or what is there is not a regular file (see _write_through)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as error:
+        raise InputError(path, f"cannot write: {error.strerror or error}") from None
+    if stat.S_ISREG(mode):
+        return path.resolve() if path.is_symlink() else path
+    return None
+
+
+def _write_through(path: Path, data: bytes) -> bool:
+    """A name that is not a regular file is never replaced. The terminal and the null device
+    are written through, as a shell redirection would; anything else (a named pipe, a socket,
+    a folder, another device) is refused, with or without --force. Returns True if written."""
+    mode = path.stat().st_mode
+    kind = file_kind(mode)
+    if stat.S_ISCHR(mode):
+        try:
+            fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError as error:
+            raise InputError(path, f"cannot write: {error.strerror or error}") from None
+        try:
+            if os.isatty(fd) or os.fstat(fd).st_rdev == os.stat(os.devnull).st_rdev:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                return True
+        except OSError as error:
+            raise InputError(path, f"cannot write: {error.strerror or error}") from None
+        finally:
+            os.close(fd)
+    raise InputError(path, f"is {kind}, not a regular file: documents are written to regular files only "
+                           f"(or, without -o, to the terminal)")
 
 
 def _mode_for(path: Path) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import itertools
 import json
 import os
@@ -29,7 +30,7 @@ from typing import NamedTuple
 from .case import PARTIES, case_from_data, load_case
 from .errors import AdieuError, EngineError, InputError, OutputExists
 from .explain import primary_attribute
-from .files import make_folder, refuse_non_text, write_atomic
+from .files import make_folder, open_regular, refuse_non_text, write_atomic
 from .knowledge import LANGUAGES, Knowledge
 from .policy import Policy
 
@@ -132,15 +133,20 @@ def _folder_tasks(folder: Path):
 
 
 def _open_csv(path: Path):
+    raw = open_regular(path)  # a named pipe or a device is refused before it can hang the review
     try:
-        with open(path, "rb") as raw:
-            head = raw.read(HEAD_BYTES)
+        head = raw.read(HEAD_BYTES)
         refuse_non_text(path, head)  # a spreadsheet's UTF-16 or binary export: say so, not "unknown column"
+        raw.seek(0)
         # Undecodable bytes survive as lone surrogates, so the row that holds them is the
         # one reported (not the whole file).
-        return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as error:
+        raw.close()
         raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    except BaseException:
+        raw.close()
+        raise
 
 
 def _numbered_rows(handle, path: Path):
