@@ -451,6 +451,7 @@ def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     if path.exists() and not force:
         raise OutputExists(f"{path}: already exists (use --force to replace it)")
     make_folder(path.parent)
+    remove_stale_temporaries(path.parent)
     try:
         mode = _mode_for(path)
         if not _write_unnamed(path, data, mode, force):
@@ -521,19 +522,29 @@ def _write_all(fd: int, data: bytes, mode: int) -> None:
 
 
 def _write_unnamed(path: Path, data: bytes, mode: int, force: bool) -> bool:
-    """Write into an O_TMPFILE file and link it in place; False if the system cannot."""
-    if not hasattr(os, "O_TMPFILE"):
+    """Write into an O_TMPFILE file and link it in place; False if the system cannot.
+
+    The unnamed file is linked through its /proc/self/fd link, which must be followed:
+    os.link calls plain link(2) unless a dir_fd is given (or follow_symlinks is False), and
+    link(2) links the /proc symlink itself, across file systems (EXDEV). Naming the folder
+    by a descriptor makes os.link call linkat(2) with AT_SYMLINK_FOLLOW."""
+    if not hasattr(os, "O_TMPFILE") or os.link not in os.supports_dir_fd:
         return False
     try:
         fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)
     except OSError:
         return False  # not Linux, or a file system without O_TMPFILE
     try:
+        folder = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        os.close(fd)
+        return False
+    try:
         _write_all(fd, data, mode)
         handle = f"/proc/self/fd/{fd}"
         if not force:
-            try:
-                os.link(handle, path, follow_symlinks=True)  # appears complete, or not at all
+            try:  # appears complete, or not at all
+                os.link(handle, path.name, dst_dir_fd=folder, follow_symlinks=True)
             except FileExistsError:
                 raise OutputExists(f"{path}: already exists (use --force to replace it)") from None
             except OSError:
@@ -541,17 +552,18 @@ def _write_unnamed(path: Path, data: bytes, mode: int, force: bool) -> bool:
             return True
         temporary = _temporary_name(path)
         try:
-            os.link(handle, temporary, follow_symlinks=True)
+            os.link(handle, temporary.name, dst_dir_fd=folder, follow_symlinks=True)
         except OSError:
             return False
         _replace(temporary, path)
         return True
     finally:
+        os.close(folder)
         os.close(fd)
 
 
 def _write_named(path: Path, data: bytes, mode: int, force: bool) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         _write_all(fd, data, mode)
     except BaseException:
@@ -585,7 +597,48 @@ def _replace(temporary, path: Path) -> None:
 
 
 def _temporary_name(path: Path) -> Path:
-    return path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    return path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+
+
+# .NAME.PID-RANDOM.tmp: the temporary files above, named after the process that writes them.
+_OUR_TEMPORARY = re.compile(r"\..+\.([0-9]+)-[A-Za-z0-9_]+\.tmp")
+_swept: set = set()
+
+
+def remove_stale_temporaries(folder: Path) -> list:
+    """Remove the temporary files a killed writer left in `folder` (kill -9 between writing and
+    renaming): ours by their name, and stale because the process named in it is gone. Done once
+    per folder and process, at the first write there. Returns the names removed."""
+    key = (os.getpid(), str(folder))
+    if key in _swept:
+        return []
+    _swept.add(key)
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _OUR_TEMPORARY.fullmatch(entry.name)
+        if match is None or int(match.group(1)) == os.getpid() or _alive(int(match.group(1))):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or not a process number we can test: keep the file
+    return True
 
 
 def _unlink(name) -> None:
