@@ -366,6 +366,18 @@ def printable(text: str, limit: int = 60) -> str:
     return shorten(text, limit)
 
 
+def terminal_safe(text: str) -> str:
+    """Text fit for the terminal: every control or invisible character (an ESC sequence that
+    would set the title or move the cursor, a bidi override) written as an escape; line
+    breaks kept, since a message may hold several lines."""
+    text = str(text)
+    if all(line.isprintable() for line in text.split("\n")):
+        return text
+    return "\n".join(line if line.isprintable() else "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in line)
+        for line in text.split("\n"))
+
+
 def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
