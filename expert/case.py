@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .emails import NotAnAddress, checked
 from .errors import InputError
 from .files import printable, read_document
 from .knowledge import LANGUAGES, Knowledge, _show
@@ -20,7 +21,6 @@ PARTIES = {
     "provider": ("name", "signatory", "email"),
 }
 TOP_LEVEL = ("language", "client", "provider", "answers")
-EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_TEXT = 200
 
@@ -47,12 +47,16 @@ class Case:
 
 def load_case(path, knowledge: Knowledge) -> Case:
     doc = read_document(path)
-    return case_from_data(doc.data, knowledge, str(path), doc.line)
+    return case_from_data(doc.data, knowledge, str(path), doc.line, doc.text)
 
 
-def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=None) -> Case:
-    """Validate plain data (from a file, a CSV row or the interview) into a Case."""
+def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=None, text_of=None) -> Case:
+    """Validate plain data (from a file, a CSV row or the interview) into a Case.
+
+    `text_of(*keys)` gives a scalar's text as typed in the file, when the parser read it as a
+    number or a boolean: a text field takes it as written (a name `0777` is not 777)."""
     line_of = line_of or (lambda *keys: None)
+    text_of = text_of or (lambda *keys: None)
 
     def fail(keys, message):
         raise InputError(source, message, key=printable(".".join(map(str, keys))) or None, line=line_of(*keys))
@@ -77,8 +81,9 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
                 fail((party, key), f"unknown key (expected one of {', '.join(fields)})")
             if value is None:
                 continue
-            setattr_value = _text(value, key, lambda message: fail((party, key), message))
-            getattr(case, party)[key] = setattr_value
+            if isinstance(value, (bool, int, float)):
+                value = text_of(party, key) or value
+            getattr(case, party)[key] = _text(value, key, lambda message: fail((party, key), message))
     answers = data.get("answers")
     answers = {} if answers is None else answers
     if not isinstance(answers, dict):
@@ -131,9 +136,16 @@ def _text(value, key, fail) -> str:
         fail(f"must be plain text, without invisible or invalid characters (found U+{ord(invisible):04X})")
     if len(value) > MAX_TEXT:
         fail(f"longer than {MAX_TEXT} characters")
-    if key == "email" and not EMAIL.match(value):
-        fail(f"expected an e-mail address like name@example.com, got {_quote(value)}")
+    if key == "email":
+        try:
+            checked(value)
+        except NotAnAddress as why:
+            fail(f"expected an e-mail address like name@example.com, got {_quote(value)} ({_lower_first(str(why))})")
     return value
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _quote(value) -> str:

@@ -38,6 +38,7 @@ from .compiler import COMPARE
 from .errors import KnowledgeError
 from .files import read_document
 from .knowledge import CHOICE_TYPES, Knowledge, Rule, _show
+from .loops import derivation_loops
 
 SAMPLES = 20_000
 EXHAUSTIVE_LIMIT = 20_000
@@ -129,6 +130,7 @@ def static_problems(knowledge: Knowledge) -> list:
     problems += _rule_problems(knowledge, conditions)
     problems += _outcome_problems(knowledge, places, conditions)
     problems += _conflicts(knowledge, conditions)
+    problems += derivation_loops(knowledge)
     return sorted(problems)
 
 

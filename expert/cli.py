@@ -13,6 +13,17 @@ import sys
 from .errors import AdieuError, UsageError
 
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+EXIT_TERMINATED = 143   # kill, a service manager stopping us: 128 + SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt: files being
+    written are cleaned up on the way out, and the command ends with one line."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
 
 
 class _Parser(argparse.ArgumentParser):
@@ -128,6 +139,7 @@ def run_interview(args) -> int:
 
 def run_portfolio(args) -> int:
     """Exit 0, or 1 when some rows were skipped (3 when the engine failed on some)."""
+    from .files import terminal_safe
     from .knowledge import load_knowledge
     from .policy import load_policy
     from .portfolio import render, review_portfolio
@@ -137,22 +149,29 @@ def run_portfolio(args) -> int:
     knowledge = load_knowledge(args.knowledge)
     policy = load_policy(knowledge, args.policy)
     review = review_portfolio(args.input, knowledge, policy, jobs=args.jobs, out=args.out, force=args.force,
-                              report=lambda message: print(f"adieu: {message}", file=sys.stderr))
+                              report=lambda message: print(terminal_safe(f"adieu: {message}"), file=sys.stderr))
     sys.stdout.writelines(render(review, args.format))
     return review.status
 
 
+FIRST_DATE, LAST_DATE = "1900-01-01", "2999-12-31"  # documents date their end a few years on, at most
+
+
 def _iso_date(text: str):
-    """--date: a real calendar date written YYYY-MM-DD."""
+    """--date: a real calendar date written YYYY-MM-DD, within the years a document can be dated
+    (the end dates computed from it must stay real dates too)."""
     import datetime
     import re
 
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ValueError
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text[:40]!r}") from None
+    if not FIRST_DATE <= text <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"expected a date from {FIRST_DATE} to {LAST_DATE}, got {text!r}")
+    return day
 
 
 def _assess_for_document(args):
@@ -165,13 +184,13 @@ def _assess_for_document(args):
 
 def _deliver(args, rendered, what: str) -> int:
     """Print the document, or write it atomically to --output (never over a file without --force)."""
-    from .files import write_atomic
+    from .files import terminal_safe, write_atomic
 
     for note in rendered.notes:
-        print(f"adieu: note: {note}", file=sys.stderr)
+        print(terminal_safe(f"adieu: note: {note}"), file=sys.stderr)
     if args.output:
         write_atomic(args.output, rendered.content, force=args.force)
-        print(f"adieu: {what} written to {args.output}", file=sys.stderr)
+        print(terminal_safe(f"adieu: {what} written to {args.output}"), file=sys.stderr)
     elif isinstance(rendered.content, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(rendered.content)
@@ -197,7 +216,10 @@ def run_letter(args) -> int:
 
 
 def main(argv=None) -> int:
+    import signal
+
     parser = build_parser()
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -205,19 +227,29 @@ def main(argv=None) -> int:
             return 2
         return args.run(args)
     except AdieuError as error:
-        print(f"adieu: {error}" if not str(error).startswith("adieu") else str(error), file=sys.stderr)
+        from .files import terminal_safe
+
+        message = str(error) if str(error).startswith("adieu") else f"adieu: {error}"
+        print(terminal_safe(message), file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
         print("adieu: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("adieu: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         return 0
     except Exception as error:  # a bug of ours: one line, unless debugging
         if os.environ.get("ADIEU_DEBUG"):
             raise
-        print(f"adieu: internal error: {type(error).__name__}: {error} (set ADIEU_DEBUG=1 for details)",
+        from .files import terminal_safe
+
+        print(terminal_safe(f"adieu: internal error: {type(error).__name__}: {error} (set ADIEU_DEBUG=1 for details)"),
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -19,18 +19,20 @@ is data (templates/documents.yaml), not code.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from email import policy as email_policy
-from email.headerregistry import Address
+from email.header import Header
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
 
+from .emails import NotAnAddress, checked
 from .errors import AdieuError, InputError
 from .files import read_document
 from .resources import PACKAGE, data_dir
@@ -318,11 +320,12 @@ class Documents:
             notice_days = self.settings.default_notice_days
         plan = self.planned_kind(a)
         reassess_days = self.settings.reassess_days.get(kind if kind in self.settings.reassess_days else plan)
+        later = functools.partial(_later, today, a.case.source or "<case>")
         dates = {
             "today": today,
-            "end": today + timedelta(days=int(notice_days)),
-            "reply": _weekday(today + timedelta(days=self.settings.reply_days)),
-            "reassess": _weekday(today + timedelta(days=reassess_days)) if reassess_days else None,
+            "end": later(int(notice_days)),
+            "reply": _weekday(later(self.settings.reply_days)),
+            "reassess": _weekday(later(reassess_days)) if reassess_days else None,
         }
         changes = [{
             "factor": c.factor, "label": k.factors[c.factor].label(lang),
@@ -497,6 +500,15 @@ def _unknown(k, a: "Assessment", factor_id: str, lang: str) -> dict:
     return entry
 
 
+def _later(today: date, source: str, days: int) -> date:
+    """`days` after `today`, or an InputError when that is past the calendar's last day."""
+    try:
+        return today + timedelta(days=days)
+    except OverflowError:
+        raise InputError(source, f"{days} days after {today.isoformat()} is past the year 9999: "
+                                 f"date the document earlier") from None
+
+
 def _weekday(day: date) -> date:
     """A reply or review date: a weekend moves to the Monday after."""
     return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
@@ -527,25 +539,60 @@ def _lines(text: str) -> list:
 
 
 def _email_draft(a: "Assessment", context: dict, subject: str, body: str, now: datetime) -> bytes:
-    """An RFC 5322 draft (X-Unsent: 1): mail clients open it ready to review and send."""
+    """An RFC 5322 draft (X-Unsent: 1): mail clients open it ready to review and send.
+
+    The standard library decodes RFC 2047 encoded words (=?utf-8?q?...?=) when it parses or
+    folds a header, so a name written as one could become a line break and a header of its
+    own. Headers that carry user text are therefore built here, whole, and stored as header
+    objects that the policy writes as they are, never parsing them."""
     client, provider, source = context["client"], context["provider"], a.case.source or "<case>"
     if not client["email"]:
         raise InputError(source, "an e-mail draft needs the client's e-mail address", key="client.email")
     if not provider["email"]:
         raise InputError(source, "an e-mail draft needs your e-mail address", key="provider.email")
     message = EmailMessage(policy=email_policy.SMTP)
-    message["From"] = _address(provider["signatory"] or provider["name"], provider["email"], source, "provider.email")
-    message["To"] = _address(client["contact"] or client["name"], client["email"], source, "client.email")
-    message["Subject"] = _one_line(subject) or ""
+    message["From"] = _address("From", provider["signatory"] or provider["name"], provider["email"], source,
+                               "provider.email")
+    message["To"] = _address("To", client["contact"] or client["name"], client["email"], source, "client.email")
+    subject = _one_line(subject) or ""
+    message["Subject"] = _BuiltHeader("Subject", _encoded(subject)) if ENCODED_WORD in subject else subject
     message["Date"] = format_datetime(now)
     message["X-Unsent"] = "1"
     message.set_content(body, charset="utf-8", cte="quoted-printable")
     return message.as_bytes()
 
 
-def _address(name: str | None, email: str, source: str, key: str) -> Address:
-    try:
-        return Address(display_name=_one_line(name) or "", addr_spec=email)
-    except (ValueError, IndexError, TypeError) as error:
-        raise InputError(source, f"not an e-mail address this draft can use ({error})", key=key) from None
+ENCODED_WORD = "=?"  # how an RFC 2047 encoded word starts
 
+
+class _BuiltHeader(str):
+    """A header line written by us. Having a `name`, it is a header object to the email
+    policy, which stores it and writes it unchanged (email.policy.EmailPolicy.fold)."""
+
+    def __new__(cls, name: str, value: str):
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self.replace(chr(10), policy.linesep)}{policy.linesep}"
+
+
+def _encoded(text: str) -> str:
+    """Text as RFC 2047 encoded words, every one of them: a reader decodes them back to the
+    text as written, =? included, and nothing in it is read as a header's syntax."""
+    return Header(text, "utf-8", maxlinelen=76).encode(linesep="\n")
+
+
+def _address(header: str, name: str | None, email: str, source: str, key: str) -> _BuiltHeader:
+    try:
+        address = checked(email)
+    except NotAnAddress as why:
+        raise InputError(source, f"not an e-mail address this draft can use ({why})", key=key) from None
+    if address is None:
+        raise InputError(source, "not an e-mail address this draft can use (a name with accents before "
+                                 "the @ needs a mail server that accepts them; write it in ASCII)", key=key)
+    name = _one_line(name) or ""
+    if name.isascii() and ENCODED_WORD not in name:
+        return _BuiltHeader(header, formataddr((name, address)))  # quoted where RFC 5322 needs it
+    return _BuiltHeader(header, f"{_encoded(name)} <{address}>")

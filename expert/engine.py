@@ -31,6 +31,7 @@ with warnings.catch_warnings():
 from .compiler import CASE, FINDING, SINK, compile_rules
 from .errors import EngineError
 from .knowledge import Knowledge
+from .loops import ENGINE_FILE, firing_limit
 from .policy import Policy
 
 CACHE_SIZE = 4096
@@ -152,6 +153,7 @@ class Engine:
         self._run: _Run | None = None
         self._cache: OrderedDict = OrderedDict()
         self.cache_size = CACHE_SIZE  # reasonings kept, most recently used first (0: none)
+        self.max_firings = firing_limit(knowledge)  # past it, a case is stopped: a loop, not a verdict
         actions = {rule_id: self._action(rule_id) for rule_id in self.compiled}
         actions[SINK] = _never  # the sink rule keeps every finding fact placeable; it never fires
         self._host = _Host(actions)
@@ -221,6 +223,10 @@ class Engine:
         started = durable.start_action_for_state(handle, state)
         activation = started[1] if started else None
         while activation:
+            if len(run.firings) >= self.max_firings:
+                run.errors.append(f"more than {self.max_firings:,} rule firings for one case (the limit set in "
+                                  f"{ENGINE_FILE}): the rule base loops; 'adieu knowledge check' finds where")
+                return
             # An activation is {"RULE_ID":{BINDING:FACT,...}}: read the id without decoding
             # the facts (an id with a quote or backslash is not found, and is decoded).
             action = actions.get(activation[2:activation.find('"', 2)])

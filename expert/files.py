@@ -23,22 +23,27 @@ from .errors import InputError, OutputExists
 
 MAX_BYTES = 1024 * 1024  # case files are a few kB; PyYAML reads about 1 MB a second
 MAX_DEPTH = 20
-PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map",
-                                                       "timestamp", "merge")}
+YAML = "tag:yaml.org,2002:"
+PLAIN_TAGS = {YAML + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "merge")}
 MAX_NODES = 20_000  # values and keys in one document: bounds the parsing time of a dense file
 MAX_DIGITS = 18  # beyond this an integer is a mistake (and huge ones cost seconds to parse)
 
 
 @dataclass
 class Document:
-    """Parsed data plus the line where each key path was written (YAML only)."""
+    """Parsed data plus the line where each key path was written (YAML only), and the text of
+    every scalar read as a number or a boolean, exactly as typed (a name `0777` stays 0777)."""
 
     path: str
     data: object
     lines: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
 
     def line(self, *keys) -> int | None:
         return self.lines.get(tuple(keys))
+
+    def text(self, *keys) -> str | None:
+        return self.texts.get(tuple(keys))
 
 
 def read_document(path, max_bytes: int = MAX_BYTES) -> Document:
@@ -52,21 +57,14 @@ def read_document(path, max_bytes: int = MAX_BYTES) -> Document:
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     """The file as UTF-8 text, or an InputError that says why not."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror or error}") from None
-    if path.is_dir():
-        raise InputError(path, "is a folder, expected a file")
-    if size > max_bytes:
-        raise InputError(path, f"file too large ({size:,} bytes; at most {max_bytes:,})")
-    try:
-        with open(path, "rb") as handle:  # bounded: a device or a pipe may never end
-            raw = handle.read(max_bytes + 1)
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise InputError(path, f"file too large ({size:,} bytes; at most {max_bytes:,})")
+        try:
+            raw = handle.read(max_bytes + 1)  # bounded: the file may grow while it is read
+        except OSError as error:
+            raise InputError(path, f"cannot read: {error.strerror or error}") from None
     if len(raw) > max_bytes:
         raise InputError(path, f"file too large (more than {max_bytes:,} bytes)")
     refuse_non_text(path, raw)
@@ -79,6 +77,38 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     if not text.strip():
         raise InputError(path, "empty file")
     return text
+
+
+def file_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is, in words (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a disk device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def open_regular(path):
+    """A binary handle on `path`, which must be a regular file: a named pipe, a device or a
+    socket may never end (or never start), so it is refused before anything is read. The
+    file is opened without blocking and checked on the handle itself, so a pipe put in its
+    place after a check cannot hang us either."""
+    path = Path(path)
+    try:
+        kind = file_kind(path.stat().st_mode)
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+            kind = file_kind(os.fstat(fd).st_mode)
+            if kind is None:
+                return os.fdopen(fd, "rb")
+            os.close(fd)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    raise InputError(path, f"is {kind}, expected a regular file")
 
 
 def refuse_non_text(path, head: bytes) -> None:
@@ -121,6 +151,8 @@ def _parse_json(path: Path, text: str):
                           parse_int=integer, parse_float=real)
     except json.JSONDecodeError as error:
         raise _json_error(path, error) from None
+    except ValueError:  # an integer of thousands of digits, before our own hook sees it
+        raise InputError(path, "number too large") from None
     except RecursionError:
         raise InputError(path, "nested too deeply") from None
 
@@ -141,9 +173,24 @@ def _json_too_deep(text: str) -> int:
     return 0
 
 
+_JSON_LEADING_ZERO = re.compile(r"-?0\d+(?:\.\d+)?")
+
+
 def _json_error(path: Path, error: json.JSONDecodeError) -> InputError:
     """The json module's message, except where its wording changed between Pythons (a trailing
-    comma: 3.13 names it, earlier ones expect another entry): said the same on every version."""
+    comma: 3.13 names it, earlier ones expect another entry): said the same on every version.
+    A number written with a leading zero (060) is refused by JSON itself: say why."""
+    number_start = error.pos - 1 if error.pos > 0 and error.doc[error.pos - 1].isdigit() else error.pos
+    while number_start > 0 and error.doc[number_start - 1] in "0123456789-":
+        number_start -= 1
+    leading = _JSON_LEADING_ZERO.match(error.doc, number_start)
+    if leading:
+        line = error.doc.count("\n", 0, number_start) + 1
+        shown = leading.group()
+        sign, digits = ("-", shown[1:]) if shown.startswith("-") else ("", shown)
+        return InputError(path, f"invalid JSON: a number may not start with 0 ({shown}); write "
+                                f"{sign}{digits.lstrip('0') or '0'} for a number, or put it in quotes for text",
+                          line=line)
     start = error.doc.rfind(",", 0, error.pos + 1)
     trailing = _JSON_TRAILING_COMMA.match(error.doc, start) if start >= 0 else None
     if trailing and trailing.start() <= error.pos <= trailing.end() - 1:
@@ -187,12 +234,13 @@ def _compose_and_build(path: Path, text: str, loader_class) -> Document:
         if node is None:
             raise InputError(path, "empty document")
         lines: dict = {}
-        return Document(str(path), _build(node, loader, path, (), lines, 0), lines)
+        texts: dict = {}
+        return Document(str(path), _build(node, loader, path, (), lines, texts, 0), lines, texts)
     finally:
         loader.dispose()
 
 
-def _build(node, loader, path, keys, lines, depth):
+def _build(node, loader, path, keys, lines, texts, depth):
     """Construct plain data from a YAML node, recording the line of every key path."""
     if depth > MAX_DEPTH:
         raise InputError(path, f"nested deeper than {MAX_DEPTH} levels", line=node.start_mark.line + 1)
@@ -206,33 +254,104 @@ def _build(node, loader, path, keys, lines, depth):
                 raise InputError(path, "keys must be plain text", line=key_node.start_mark.line + 1)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise InputError(path, "YAML merge keys (<<) are not allowed", line=key_node.start_mark.line + 1)
-            key = loader.construct_object(key_node)
             line = key_node.start_mark.line + 1
+            key = _scalar(key_node, path, {"key": printable(_dotted(keys)) or None, "line": line})
             if not isinstance(key, (str, int, float, bool)):
                 raise InputError(path, "keys must be plain text", line=line)
             if key in result:
                 raise InputError(path, "duplicate key", key=printable(_dotted(keys + (key,))), line=line)
             lines[keys + (key,)] = line
-            result[key] = _build(value_node, loader, path, keys + (key,), lines, depth + 1)
+            result[key] = _build(value_node, loader, path, keys + (key,), lines, texts, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
             lines[keys + (index,)] = item.start_mark.line + 1
-            items.append(_build(item, loader, path, keys + (index,), lines, depth + 1))
+            items.append(_build(item, loader, path, keys + (index,), lines, texts, depth + 1))
         return items
     where = {"key": printable(_dotted(keys)) or None, "line": node.start_mark.line + 1}
-    try:
-        value = loader.construct_object(node, deep=True)
-    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
-        raise InputError(path, f"number too large ({shorten(node.value)})", **where) from None
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InputError(path, "not a finite number", **where)
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** MAX_DIGITS:
-        raise InputError(path, f"number too large ({shorten(node.value)})", **where)
-    if not isinstance(value, (str, int, float, bool, type(None))):
-        value = str(value)
+    value = _scalar(node, path, where)
+    if value is not None and not isinstance(value, str):
+        texts[keys] = node.value  # as typed: a text field keeps 0777 or 12.50 as written
     return value
+
+
+def _scalar(node, path, where):
+    """A scalar as the YAML 1.2 core schema reads it (the CSV's meaning: numbers are decimal,
+    no octal without 0o, no base 60, no timestamps), explicit tags checked against the text."""
+    text, tag = node.value, node.tag
+    if tag == YAML + "str":
+        return text
+    if tag == YAML + "timestamp":  # !!timestamp: kept as the text of the date, if it is one
+        if not _TIMESTAMP.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a date (!!timestamp expects YYYY-MM-DD)", **where)
+        return text
+    if tag == YAML + "null":
+        if not _NULL.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a valid !!null (expected null, ~ or nothing)", **where)
+        return None
+    if tag == YAML + "bool":
+        if not _BOOL.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a valid !!bool (expected true or false)", **where)
+        return text.lower() == "true"
+    if tag == YAML + "int":
+        if not _INT.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a valid !!int (expected a whole number)", **where)
+        return _integer(text, path, where)
+    if tag == YAML + "float":
+        if _INT.fullmatch(text) and not text.lower().startswith(("0x", "0o", "+0x", "-0x", "+0o", "-0o")):
+            text = text + ".0"
+        if not _FLOAT.fullmatch(text):
+            raise InputError(path, f"'{printable(text, 40)}' is not a valid !!float (expected a number)", **where)
+        digits = text.lstrip("+-").split(".")[0].split("e")[0].split("E")[0]
+        if len(digits.lstrip("0")) > MAX_DIGITS:
+            raise InputError(path, f"number too large ({shorten(node.value)})", **where)
+        value = float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
+                      .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+        if not math.isfinite(value):
+            raise InputError(path, "not a finite number", **where)
+        return value
+    raise InputError(path, f"YAML tag '{printable(tag.replace(YAML, '!!'))}' is not allowed", **where)
+
+
+def _integer(text: str, path, where) -> int:
+    sign = -1 if text.startswith("-") else 1
+    body = text.lstrip("+-")
+    base = 16 if body[:2].lower() == "0x" else 8 if body[:2].lower() == "0o" else 10
+    digits = body[2:] if base != 10 else body
+    if len(digits.lstrip("0")) > MAX_DIGITS:
+        raise InputError(path, f"number too large ({shorten(text)})", **where)
+    value = sign * int(digits, base)
+    if abs(value) >= 10 ** MAX_DIGITS:
+        raise InputError(path, f"number too large ({shorten(text)})", **where)
+    return value
+
+
+# The YAML 1.2 core schema (yaml.org/spec/1.2.2, 10.3.2), for plain scalars and explicit tags.
+_NULL = re.compile(r"null|Null|NULL|~|")
+_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_INT = re.compile(r"[-+]?[0-9]+|[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_TIMESTAMP = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?"
+                        r"(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?")
+
+
+class CoreSchemaResolver(yaml.resolver.BaseResolver):
+    """Implicit tags of the YAML 1.2 core schema, instead of PyYAML's YAML 1.1 ones (where 060
+    is 48, 1:30 is 90, yes is true and 2024-01-01 a date). `<<` is still seen as a merge key,
+    to be refused by name."""
+
+
+for _tag, _pattern, _first in (
+        ("null", _NULL, ["~", "n", "N", ""]),
+        ("bool", _BOOL, list("tTfF")),
+        ("int", _INT, list("-+0123456789")),
+        ("float", _FLOAT, list("-+.0123456789")),
+        ("merge", re.compile(r"<<"), ["<"])):
+    CoreSchemaResolver.add_implicit_resolver(YAML + _tag, re.compile(rf"^(?:{_pattern.pattern})$"), _first)
+# An empty plain scalar has no first character: PyYAML looks it up under None.
+CoreSchemaResolver.add_implicit_resolver(YAML + "null", re.compile(r"^$"), [None])
 
 
 def _dotted(keys) -> str:
@@ -245,6 +364,18 @@ def printable(text: str, limit: int = 60) -> str:
     if not text.isprintable():
         text = text.encode("unicode_escape", "backslashreplace").decode("ascii")
     return shorten(text, limit)
+
+
+def terminal_safe(text: str) -> str:
+    """Text fit for the terminal: every control or invisible character (an ESC sequence that
+    would set the title or move the cursor, a bidi override) written as an escape; line
+    breaks kept, since a message may hold several lines."""
+    text = str(text)
+    if all(line.isprintable() for line in text.split("\n")):
+        return text
+    return "\n".join(line if line.isprintable() else "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in line)
+        for line in text.split("\n"))
 
 
 def shorten(text: str, limit: int = 40) -> str:
@@ -268,18 +399,26 @@ def _refuse_aliases(self, parent, index):
     return _original_compose_node(self, parent, index)
 
 
-_original_compose_node = yaml.SafeLoader.compose_node
+_original_compose_node = yaml.composer.Composer.compose_node
 
 
-class StrictLoader(yaml.SafeLoader):
-    """SafeLoader without aliases: a case file never needs them, and they allow bombs."""
+class StrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+                   CoreSchemaResolver):
+    """PyYAML's pure-Python parser and composer, with the core schema and without aliases (a
+    case file never needs them, and they allow bombs). Scalars are built by `_scalar`."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        CoreSchemaResolver.__init__(self)
 
     compose_node = _refuse_aliases
 
 
 if yaml.__with_libyaml__:
-    class FastStrictLoader(yaml.composer.Composer, yaml.cyaml.CParser, yaml.constructor.SafeConstructor,
-                           yaml.resolver.Resolver):
+    class FastStrictLoader(yaml.composer.Composer, yaml.cyaml.CParser, CoreSchemaResolver):
         """StrictLoader on libyaml's scanner and parser: the nodes are still composed in Python,
         one event at a time, so aliases, entry counts and nesting are refused the same way."""
 
@@ -288,8 +427,7 @@ if yaml.__with_libyaml__:
         def __init__(self, stream):
             yaml.cyaml.CParser.__init__(self, stream)
             yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
+            CoreSchemaResolver.__init__(self)
 else:  # PyYAML built without libyaml: the pure-Python loader does it all
     FastStrictLoader = None
 
@@ -312,13 +450,20 @@ def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     Without `force`, an existing file is left alone and OutputExists is raised. On Linux the
     data goes first into an unnamed file (O_TMPFILE) that gets its name only once complete,
     so even a kill -9 mid-write leaves no partial file behind; elsewhere a hidden temporary
-    file (.NAME.*.tmp) is used and removed on any error or Ctrl-C.
+    file (.NAME.*.tmp) is used and removed on any error or Ctrl-C. Only a regular file is
+    ever replaced (see _write_through).
     """
     path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    target = _existing_target(path)
+    if target is not None and target != path:  # a symlink to a regular file: the file is replaced, not the link
+        path = target
+    elif target is None and _write_through(path, data):
+        return path
     if path.exists() and not force:
         raise OutputExists(f"{path}: already exists (use --force to replace it)")
-    data = content.encode("utf-8") if isinstance(content, str) else content
     make_folder(path.parent)
+    remove_stale_temporaries(path.parent)
     try:
         mode = _mode_for(path)
         if not _write_unnamed(path, data, mode, force):
@@ -329,6 +474,45 @@ def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     except OSError as error:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None
     return path
+
+
+def _existing_target(path: Path) -> Path | None:
+    """The regular file a name designates (itself, or where its symlink points); None when
+    nothing is there or what is there is not a regular file (see _write_through)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as error:
+        raise InputError(path, f"cannot write: {error.strerror or error}") from None
+    if stat.S_ISREG(mode):
+        return path.resolve() if path.is_symlink() else path
+    return None
+
+
+def _write_through(path: Path, data: bytes) -> bool:
+    """A name that is not a regular file is never replaced. The terminal and the null device
+    are written through, as a shell redirection would; anything else (a named pipe, a socket,
+    a folder, another device) is refused, with or without --force. Returns True if written."""
+    mode = path.stat().st_mode
+    kind = file_kind(mode)
+    if stat.S_ISCHR(mode):
+        try:
+            fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError as error:
+            raise InputError(path, f"cannot write: {error.strerror or error}") from None
+        try:
+            if os.isatty(fd) or os.fstat(fd).st_rdev == os.stat(os.devnull).st_rdev:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                return True
+        except OSError as error:
+            raise InputError(path, f"cannot write: {error.strerror or error}") from None
+        finally:
+            os.close(fd)
+    raise InputError(path, f"is {kind}, not a regular file: documents are written to regular files only "
+                           f"(or, without -o, to the terminal)")
 
 
 def _mode_for(path: Path) -> int:
@@ -350,19 +534,29 @@ def _write_all(fd: int, data: bytes, mode: int) -> None:
 
 
 def _write_unnamed(path: Path, data: bytes, mode: int, force: bool) -> bool:
-    """Write into an O_TMPFILE file and link it in place; False if the system cannot."""
-    if not hasattr(os, "O_TMPFILE"):
+    """Write into an O_TMPFILE file and link it in place; False if the system cannot.
+
+    The unnamed file is linked through its /proc/self/fd link, which must be followed:
+    os.link calls plain link(2) unless a dir_fd is given (or follow_symlinks is False), and
+    link(2) links the /proc symlink itself, across file systems (EXDEV). Naming the folder
+    by a descriptor makes os.link call linkat(2) with AT_SYMLINK_FOLLOW."""
+    if not hasattr(os, "O_TMPFILE") or os.link not in os.supports_dir_fd:
         return False
     try:
         fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)
     except OSError:
         return False  # not Linux, or a file system without O_TMPFILE
     try:
+        folder = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        os.close(fd)
+        return False
+    try:
         _write_all(fd, data, mode)
         handle = f"/proc/self/fd/{fd}"
         if not force:
-            try:
-                os.link(handle, path, follow_symlinks=True)  # appears complete, or not at all
+            try:  # appears complete, or not at all
+                os.link(handle, path.name, dst_dir_fd=folder, follow_symlinks=True)
             except FileExistsError:
                 raise OutputExists(f"{path}: already exists (use --force to replace it)") from None
             except OSError:
@@ -370,17 +564,18 @@ def _write_unnamed(path: Path, data: bytes, mode: int, force: bool) -> bool:
             return True
         temporary = _temporary_name(path)
         try:
-            os.link(handle, temporary, follow_symlinks=True)
+            os.link(handle, temporary.name, dst_dir_fd=folder, follow_symlinks=True)
         except OSError:
             return False
         _replace(temporary, path)
         return True
     finally:
+        os.close(folder)
         os.close(fd)
 
 
 def _write_named(path: Path, data: bytes, mode: int, force: bool) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         _write_all(fd, data, mode)
     except BaseException:
@@ -414,7 +609,48 @@ def _replace(temporary, path: Path) -> None:
 
 
 def _temporary_name(path: Path) -> Path:
-    return path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    return path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+
+
+# .NAME.PID-RANDOM.tmp: the temporary files above, named after the process that writes them.
+_OUR_TEMPORARY = re.compile(r"\..+\.([0-9]+)-[A-Za-z0-9_]+\.tmp")
+_swept: set = set()
+
+
+def remove_stale_temporaries(folder: Path) -> list:
+    """Remove the temporary files a killed writer left in `folder` (kill -9 between writing and
+    renaming): ours by their name, and stale because the process named in it is gone. Done once
+    per folder and process, at the first write there. Returns the names removed."""
+    key = (os.getpid(), str(folder))
+    if key in _swept:
+        return []
+    _swept.add(key)
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _OUR_TEMPORARY.fullmatch(entry.name)
+        if match is None or int(match.group(1)) == os.getpid() or _alive(int(match.group(1))):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or not a process number we can test: keep the file
+    return True
 
 
 def _unlink(name) -> None:

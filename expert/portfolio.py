@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import itertools
 import json
 import os
@@ -29,7 +30,8 @@ from typing import NamedTuple
 from .case import PARTIES, case_from_data, load_case
 from .errors import AdieuError, EngineError, InputError, OutputExists
 from .explain import primary_attribute
-from .files import make_folder, refuse_non_text, write_atomic
+from .files import (MAX_DIGITS, make_folder, open_regular, printable, refuse_non_text, terminal_safe,
+                    write_atomic)
 from .knowledge import LANGUAGES, Knowledge
 from .policy import Policy
 
@@ -116,6 +118,8 @@ def open_input(path, knowledge: Knowledge):
         first = next(lines, None)
         if first is None:
             raise InputError(path, "empty file (expected a header line: client_name, ..., factor ids)")
+        if isinstance(first[1], Unreadable):
+            raise InputError(path, first[1].message, line=first[0])
         columns = _header(path, first, knowledge)
     except BaseException:
         handle.close()
@@ -132,19 +136,33 @@ def _folder_tasks(folder: Path):
 
 
 def _open_csv(path: Path):
+    raw = open_regular(path)  # a named pipe or a device is refused before it can hang the review
     try:
-        with open(path, "rb") as raw:
-            head = raw.read(HEAD_BYTES)
+        head = raw.read(HEAD_BYTES)
         refuse_non_text(path, head)  # a spreadsheet's UTF-16 or binary export: say so, not "unknown column"
+        raw.seek(0)
         # Undecodable bytes survive as lone surrogates, so the row that holds them is the
         # one reported (not the whole file).
-        return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as error:
+        raw.close()
         raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    except BaseException:
+        raw.close()
+        raise
+
+
+class Unreadable(NamedTuple):
+    """A row the CSV reader could not split into cells (a cell over the field limit, a stray
+    quote): reported and skipped like any bad row, the rows after it still reviewed."""
+
+    message: str
 
 
 def _numbered_rows(handle, path: Path):
-    """(line where the row starts, cells) for each non-blank row, header included."""
+    """(line where the row starts, cells) for each non-blank row, header included; cells is
+    an Unreadable for a row that cannot be read. An unreadable header, or a quote left open
+    at the end of the file, stops everything: no row after it could be trusted."""
     first = handle.readline()
     delimiter = max(",;\t", key=first.count) if first.strip() else ","
     reader = csv.reader(itertools.chain([first], handle), delimiter=delimiter, strict=True)
@@ -155,7 +173,11 @@ def _numbered_rows(handle, path: Path):
         except StopIteration:
             return
         except csv.Error as error:
-            raise InputError(path, f"unreadable CSV: {error}", line=reader.line_num) from None
+            start, previous = previous + 1, reader.line_num
+            if start == 1 or "unexpected end of data" in str(error):
+                raise InputError(path, f"unreadable CSV: {error}", line=reader.line_num) from None
+            yield start, Unreadable(f"unreadable CSV: {error}")
+            continue
         start, previous = previous + 1, reader.line_num
         if any(cell.strip() for cell in cells):
             yield start, cells
@@ -179,14 +201,20 @@ def _header(path: Path, first: tuple, knowledge: Knowledge) -> Columns:
             raise InputError(path, f"column {number} has no name (expected client_name, ..., language "
                                    f"or factor ids)", line=line)
         if name in seen:
-            raise InputError(path, "column named twice", key=name, line=line)
+            raise InputError(path, "column named twice", key=shown_name(name), line=line)
         if name not in known:
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f"did you mean {close[0]}?" if close else f"expected one of {', '.join(known)}"
-            raise InputError(path, f"unknown column ({hint})", key=name, line=line)
+            raise InputError(path, f"unknown column {number} ({hint})", key=shown_name(name), line=line)
         seen.add(name)
         keys.append(known[name])
     return Columns(str(path), tuple(keys))
+
+
+def shown_name(name: str) -> str:
+    """A column name as a message shows it: column names are ASCII ids, so anything else (a
+    BOM, a zero-width space, a Cyrillic letter that looks Latin) is written as an escape."""
+    return printable(name.encode("ascii", "backslashreplace").decode("ascii"))
 
 
 def row_data(columns: Columns, line: int, cells: list, knowledge: Knowledge) -> dict:
@@ -195,6 +223,8 @@ def row_data(columns: Columns, line: int, cells: list, knowledge: Knowledge) -> 
     def fail(key, message):
         raise InputError(columns.path, message, key=_column(key), line=line)
 
+    if isinstance(cells, Unreadable):
+        fail(None, cells.message)
     if len(cells) != len(columns.keys):
         fail(None, f"expected {len(columns.keys)} values (one per column), got {len(cells)}")
     if UNDECODED.search("".join(cells)):
@@ -225,9 +255,11 @@ def _answer(factor, text: str):
         return True if word in TRUE_WORDS else False if word in FALSE_WORDS else text
     if factor.type in ("number", "integer"):
         number = NUMBER.match(text)
-        if number:
+        # Beyond MAX_DIGITS a number is a mistake (and 5,000 digits cannot even be converted):
+        # it stays text, which case.py refuses with the range the factor expects.
+        if number and len(number.group(1).lstrip("+-0")) <= MAX_DIGITS:
             whole, decimals = number.groups()
-            return float(f"{whole}.{decimals}") if decimals else int(whole)
+            return float(f"{whole}.{decimals[:MAX_DIGITS]}") if decimals else int(whole)
     return text
 
 
@@ -354,7 +386,14 @@ _worker: Reviewer | None = None
 
 
 def _start_worker(*arguments):
+    """A worker leaves signals to the parent: Ctrl-C is ignored (the parent stops the pool),
+    and SIGTERM, from the parent's pool or a kill of the whole group, ends it at once and
+    silently. What it was writing is an unnamed file that vanishes with it (write_atomic)."""
+    import signal
+
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker = Reviewer(*arguments)
 
 
@@ -386,17 +425,26 @@ def run(tasks, reviewer_arguments: tuple, jobs: int = 1):
     # still compiles its own durable-rules ruleset (Reviewer -> Advisor -> Engine).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    room = threading.BoundedSemaphore(jobs * CHUNK * IN_FLIGHT_CHUNKS)
+    room = threading.Semaphore(jobs * CHUNK * IN_FLIGHT_CHUNKS)
+    stopping = threading.Event()
 
     def throttled():
         for task in tasks:
             room.acquire()
+            if stopping.is_set():
+                return
             yield task
 
     with context.Pool(jobs, _start_worker, reviewer_arguments) as pool:
-        for result in pool.imap(_review_in_worker, throttled(), chunksize=CHUNK):
+        try:
+            for result in pool.imap(_review_in_worker, throttled(), chunksize=CHUNK):
+                room.release()
+                yield result
+        finally:
+            # Stopped early (SIGTERM, Ctrl-C, a _Stop): free the pool's feeding thread, which
+            # may wait for room, so that terminating the pool does not wait for it forever.
+            stopping.set()
             room.release()
-            yield result
 
 
 def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, out=None,
@@ -525,7 +573,7 @@ def _text(review: Review):
     position = review.attributes.index(review.primary)
     labels = k.outcomes[review.primary].labels
     ranked = review.ranked()
-    yield h["title"].format(source=review.source) + "\n"
+    yield h["title"].format(source=terminal_safe(review.source)) + "\n"
     counts = _plural(h["assessed"], len(review.summaries), lang)
     if review.failures:
         counts += ", " + _plural(h["failed"], review.failures, lang)
@@ -540,7 +588,7 @@ def _text(review: Review):
     for rank, summary in enumerate(ranked, 1):
         share = _percent(summary.share, lang) if summary.share is not None else h["unknown"]
         problems = ", ".join(k.findings[name].label(lang) for name in summary.problems)
-        yield row.format(rank, _clip(summary.client, width), labels[summary.verdict[position]](lang),
+        yield row.format(rank, _clip(terminal_safe(summary.client), width), labels[summary.verdict[position]](lang),
                          share, problems).rstrip() + "\n"
     totals = f"{{:<{label_width + 2}}}  {{:>{len(h['clients'])}}}  {{:>{len(h['at_stake'])}}}\n"
     yield "\n" + totals.format(h["totals"], h["clients"], h["at_stake"])
@@ -554,7 +602,7 @@ def _text(review: Review):
     if not warned:
         yield "  " + h["none"].format(limit=limit) + "\n"
     for rank, summary in warned:
-        yield "  ! " + h["warning"].format(client=summary.client, rank=rank,
+        yield "  ! " + h["warning"].format(client=terminal_safe(summary.client), rank=rank,
                                            share=_percent(summary.share, lang)) + "\n"
 
 
@@ -581,14 +629,30 @@ def _csv(review: Review):
         fields += [review.revenue, "above_limit"]
     fields.append("problems")
     writer.writerow(fields)
+    yield buffer.getvalue()  # the header, even when no row was reviewed
+    buffer.seek(0)
+    buffer.truncate()
     for record in _records(review):
         record["problems"] = ";".join(record["problems"])
         if "above_limit" in record:
             record["above_limit"] = "true" if record["above_limit"] else "false"
-        writer.writerow(["" if record[f] is None else record[f] for f in fields])
+        writer.writerow([_inert_cell(record[f]) for f in fields])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(value):
+    """A cell a spreadsheet shows as text, never runs: text starting like a formula gets a
+    leading apostrophe (OWASP's rule against CSV injection). Numbers are left as numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _json(review: Review):

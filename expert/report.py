@@ -47,6 +47,9 @@ class _Writer:
         title = f"{self.h['recommendation']}: " if lang == "en" else f"{self.h['recommendation']} : "
         title += k.outcomes[a.primary].labels[a.verdict[a.primary]](lang)
         if client:
+            if self.md:  # the client's name shows as written, never as markup (as in the memo)
+                from .documents import _markdown_escape
+                client = _markdown_escape(client)
             title = f"{client} — {title}"
         self.lines.append(f"# {title}" if self.md else title)
         for attribute in k.outcomes:

@@ -85,7 +85,7 @@ def test_write_killed_midway_leaves_the_old_file_intact(tmp_path, way):
     if way == "unnamed":
         assert leftovers == [], "the unnamed file vanishes with the process"
     else:  # kill -9 cannot be caught: a hidden .tmp may stay, never under an output's name
-        assert all(re.fullmatch(r"\.memo\.md\.\w+\.tmp", name) for name in leftovers), leftovers
+        assert all(re.fullmatch(r"\.memo\.md\.[0-9]+-\w+\.tmp", name) for name in leftovers), leftovers
 
 
 @needs_proc
@@ -154,3 +154,74 @@ def test_every_file_the_package_writes_goes_through_write_atomic():
             if WRITES.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+# -- the unnamed file really is used, and what kill -9 leaves is cleared ------------------------
+
+def test_the_unnamed_temporary_file_is_linked_in_place_without_a_fallback(tmp_path, monkeypatch):
+    import expert.files as files
+
+    def no_fallback(*args):
+        raise AssertionError("write_atomic fell back to a named temporary file")
+
+    monkeypatch.setattr(files, "_write_named", no_fallback)
+    if not files._write_unnamed(tmp_path / "probe", b"", 0o644, False):
+        pytest.skip("no O_TMPFILE on this file system")
+    write_atomic(tmp_path / "memo.md", "new\n")
+    write_atomic(tmp_path / "memo.md", "newer\n", force=True)
+    assert (tmp_path / "memo.md").read_text(encoding="utf-8") == "newer\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["memo.md", "probe"]
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_later_write_removes_the_temporary_files_a_killed_writer_left(tmp_path):
+    import expert.files as files
+
+    stale = tmp_path / f".memo.md.{dead_pid()}-1a2b3c4d.tmp"
+    alive = tmp_path / f".letter.txt.{os.getppid()}-5e6f7a8b.tmp"  # a writer still running: kept
+    mine = tmp_path / ".notes.tmp"  # not of our naming: kept
+    for path in (stale, alive, mine):
+        path.write_text("partial", encoding="utf-8")
+    files._swept.clear()
+    write_atomic(tmp_path / "other.md", "x\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, mine.name, "other.md"])
+
+
+@needs_proc
+def test_kill_9_during_a_long_portfolio_out_leaves_nothing_once_run_again(tmp_path):
+    rows = ["client_name,client_email,provider_name,payment_behaviour,notice_period_days,language"]
+    rows += [f"Client {i},c{i}@example.com,Studio,{'unpaid_invoices' if i % 2 else 'often_late'},{i % 90},fr"
+             for i in range(4000)]
+    book = tmp_path / "book.csv"
+    book.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    planted = out / f".000001-client-0.memo.md.{dead_pid()}-deadbeef.tmp"  # as a kill -9 leaves it
+    planted.write_text("half a me", encoding="utf-8")
+    command = [sys.executable, "-m", "expert", "portfolio", str(book), "--out", str(out), "--force"]
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(os.listdir(out)) < 200 and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert not planted.exists(), "the first write in the folder removes what a dead writer left"
+    written = [n for n in os.listdir(out) if not n.endswith(".tmp")]
+    assert len(written) >= 100, "the run was killed mid-review"
+    ending = (out / sorted(written)[0]).read_text(encoding="utf-8")[-200:]
+    # A later run writing to that folder (here a short book, to keep the test quick) clears
+    # whatever .tmp the kill left; every file under an output's name is whole.
+    book.write_text("\n".join(rows[:3]) + "\n", encoding="utf-8")
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    names = os.listdir(out)
+    assert [n for n in names if n.endswith(".tmp")] == []
+    for name in written:
+        text = (out / name).read_text(encoding="utf-8")
+        assert text.endswith("\n"), name
+    assert ending.endswith("\n")

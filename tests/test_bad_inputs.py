@@ -133,19 +133,17 @@ def test_a_policy_of_50_mb_is_refused(tmp_path):
     assert_refused(done, f"adieu: {big}: file too large ({size:,} bytes; at most 1,048,576)")
 
 
-def test_a_portfolio_of_50_mb_in_one_cell_is_refused(tmp_path):
-    if "portfolio" not in commands():
-        pytest.skip("adieu portfolio does not exist yet (issue 5)")
+def test_a_portfolio_row_of_50_mb_in_one_cell_is_skipped_and_the_review_goes_on(tmp_path):
     big = tmp_path / "huge.csv"
     with open(big, "w", encoding="utf-8") as handle:
         handle.write('client_name,language\n"')
         for _ in range(50):
             handle.write("y" * (1024 * 1024))
-        handle.write('",fr\n')
-    out = tmp_path / "out"
-    out.mkdir()
-    done = run_adieu("portfolio", big, "--out", out / "documents", timeout=TIMEOUT)
-    assert done.returncode == 2, done.stderr
-    assert done.stdout == "" and "Traceback" not in done.stderr
-    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith(f"adieu: {big}:2: ")
-    assert [p for p in out.rglob("*") if not p.is_dir()] == []
+        handle.write('",fr\nNext client,en\n')
+    done = run_adieu("portfolio", big, "--format", "json", timeout=TIMEOUT)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [f"adieu: {big}:2: unreadable CSV: field larger than field limit (131072) "
+                                        f"(row skipped)"]
+    import json
+    assert [c["client"] for c in json.loads(done.stdout)["clients"]] == ["Next client"]

@@ -128,7 +128,7 @@ def test_an_unknown_column_stops_everything_and_suggests_the_right_name(adieu, t
     path = write_csv(tmp_path / "typo.csv", ["client_name", "payment_behavior"], [["X", "on_time"]])
     done = adieu("portfolio", path)
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr == f"adieu: {path}:1: payment_behavior: unknown column (did you mean payment_behaviour?)\n"
+    assert done.stderr == f"adieu: {path}:1: payment_behavior: unknown column 2 (did you mean payment_behaviour?)\n"
 
 
 def test_bytes_that_are_not_utf8_are_reported_on_their_row(adieu, tmp_path):
