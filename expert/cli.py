@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 
 from .errors import AdieuError, UsageError
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
     interview.add_argument("--language", choices=("fr", "en"),
                            help="language of the questions and documents (default: from the locale)")
+    interview.add_argument("--plain", action="store_true",
+                           help="numbered choices, one line per prompt, nothing redrawn: for a screen reader, "
+                                "a dumb terminal or a pipe")
     interview.set_defaults(run=run_interview)
 
     memo = commands.add_parser("memo", help="write the internal memo that justifies the recommendation")
@@ -101,7 +105,8 @@ def run_assess(args) -> int:
 
     advisor = Advisor(args.knowledge, args.policy)
     assessment = advisor.assess(advisor.load_case(args.case))
-    sys.stdout.write(render(assessment, args.format, explain=args.explain))
+    more = f"adieu assess {shlex.quote(args.case)} --explain"
+    sys.stdout.write(render(assessment, args.format, explain=args.explain, more=more))
     return 0
 
 
@@ -122,7 +127,7 @@ def run_interview(args) -> int:
     from .interview import interview_command
 
     interview_command(args.knowledge, out=args.out, force=args.force, resume=args.resume, answers=args.answers,
-                      policy=args.policy, language=args.language)
+                      policy=args.policy, language=args.language, plain=args.plain)
     return 0
 
 
@@ -163,15 +168,16 @@ def _assess_for_document(args):
     return advisor.assess(advisor.load_case(args.case)), Documents()
 
 
-def _deliver(args, rendered, what: str) -> int:
-    """Print the document, or write it atomically to --output (never over a file without --force)."""
+def _deliver(args, rendered, what: str, assessment, documents) -> int:
+    """Print the document, or write it atomically to --output (never over a file without
+    --force); the notes on stderr are in the case's language."""
     from .files import write_atomic
 
     for note in rendered.notes:
-        print(f"adieu: note: {note}", file=sys.stderr)
+        print(f"adieu: {documents.say(assessment.language, 'note', note=note)}", file=sys.stderr)
     if args.output:
         write_atomic(args.output, rendered.content, force=args.force)
-        print(f"adieu: {what} written to {args.output}", file=sys.stderr)
+        print(f"adieu: {documents.say(assessment.language, f'written_{what}', path=args.output)}", file=sys.stderr)
     elif isinstance(rendered.content, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(rendered.content)
@@ -182,7 +188,7 @@ def _deliver(args, rendered, what: str) -> int:
 
 def run_memo(args) -> int:
     assessment, documents = _assess_for_document(args)
-    return _deliver(args, documents.memo(assessment, args.format, today=args.date), "memo")
+    return _deliver(args, documents.memo(assessment, args.format, today=args.date), "memo", assessment, documents)
 
 
 def run_letter(args) -> int:
@@ -193,7 +199,7 @@ def run_letter(args) -> int:
         print(f"adieu: {documents.no_letter_reason(assessment, today=args.date)}", file=sys.stderr)
         return 0
     rendered = documents.letter(assessment, args.format, args.kind, today=args.date)
-    return _deliver(args, rendered, "e-mail draft" if args.format == "eml" else "letter")
+    return _deliver(args, rendered, "eml" if args.format == "eml" else "letter", assessment, documents)
 
 
 def main(argv=None) -> int:

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import threading
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import NamedTuple
 from .case import PARTIES, case_from_data, load_case
 from .errors import AdieuError, EngineError, InputError, OutputExists
 from .explain import primary_attribute
-from .files import make_folder, refuse_non_text, write_atomic
+from .files import make_folder, refuse_non_text, slugify, write_atomic
 from .knowledge import LANGUAGES, Knowledge
 from .policy import Policy
 
@@ -306,29 +305,15 @@ class Reviewer:
     def write_documents(self, assessment, summary: Summary) -> list:
         """Each client's memo and letter, next to the others in the --out folder; returns
         the notes that come with them (e.g. a notice period assumed)."""
+        from .documents import Documents
+
+        if self._documents is None:
+            self._documents = Documents()
         stem = document_stem(summary)
-        files, notes = client_documents(self, assessment)
-        for name, content in files:
+        files, notes = self._documents.client_files(assessment)
+        for name, content, _ in files:
             write_atomic(self.out / f"{stem}.{name}", content, force=self.force)
         return notes
-
-
-def client_documents(reviewer: Reviewer, assessment) -> tuple:
-    """([(file name ending, content)], notes) for one client: the memo and, when the
-    recommendation calls for one, the letter, rendered by documents.py (issue 4)."""
-    from .documents import Documents, NoLetter
-
-    if reviewer._documents is None:
-        reviewer._documents = Documents()
-    documents = reviewer._documents
-    memo = documents.memo(assessment, "md")
-    files, notes = [("memo.md", memo.content)], list(memo.notes)
-    try:
-        letter = documents.letter(assessment, "text")
-    except NoLetter:
-        return files, notes
-    files.append(("letter.txt", letter.content))
-    return files, notes + [note for note in letter.notes if note not in notes]
 
 
 def document_stem(summary: Summary) -> str:
@@ -336,9 +321,7 @@ def document_stem(summary: Summary) -> str:
     whole name (a.yaml and a.json must not share documents)."""
     if summary.source is not None:
         return Path(summary.source).name
-    slug = unicodedata.normalize("NFKD", summary.client).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:40].strip("-") or "client"
-    return f"{summary.line:06d}-{slug}"
+    return f"{summary.line:06d}-{slugify(summary.client, 40)}"
 
 
 def revenue_factor(knowledge: Knowledge) -> str | None:

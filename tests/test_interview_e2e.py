@@ -14,7 +14,7 @@ import pexpect
 import pytest
 import yaml
 
-from expert.session import DEFAULT_NAME
+from expert.interview.session import DEFAULT_NAME
 
 WAIT = 30                                   # seconds for any one screen to appear
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]")
