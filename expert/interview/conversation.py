@@ -465,6 +465,7 @@ class Interview:
         documents = Documents()
         self._at("verdict")
         while True:
+            self.terminal.say()
             choices = [(self.t("verdict_done"), DONE), (self.t("verdict_details"), DETAILS_CHOICE),
                        SEPARATOR, (self.t("go_back"), BACK)]
             answer = self.terminal.select(self.t("verdict_question"), choices, default=DONE,

@@ -146,6 +146,13 @@ def _continuation(line: int, wrap_count: int):
     return "     " if wrap_count else ""
 
 
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class PlainTerminal(_Clock):
     """`adieu interview --plain`: numbered choices, one line per prompt, nothing redrawn,
     so that a screen reader, a dumb terminal or a pipe can follow. `words(key, **values)`
@@ -158,6 +165,7 @@ class PlainTerminal(_Clock):
         self.input = input or sys.stdin
         self.stream = stream or sys.stdout
         self.words = None
+        self._echoes = _isatty(self.input)
 
     def say(self, text: str = ""):
         self.stream.write(text + "\n")
@@ -174,8 +182,8 @@ class PlainTerminal(_Clock):
         self.answered()
         if not line:
             raise EOFError
-        if not line.endswith("\n"):     # an input without a last newline: show where it ended
-            self.stream.write("\n")
+        if not self._echoes:            # a pipe: show what was read, so the transcript reads well
+            self.stream.write(line if line.endswith("\n") else line + "\n")
         return line.strip()
 
     def select(self, message: str, choices: list, default=None, instruction=None):
