@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio.add_argument("--jobs", type=int, default=1, metavar="N",
                            help="spread the work over N processes, at most one per CPU (same output as with 1; default 1)")
     portfolio.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
+    portfolio.add_argument("--quiet", action="store_true",
+                           help="no progress bar on stderr (it is only shown when stderr is a terminal)")
     portfolio.set_defaults(run=run_portfolio)
 
     knowledge_command = commands.add_parser("knowledge", help="work on a rule base (knowledge/)")
@@ -141,10 +143,35 @@ def run_portfolio(args) -> int:
         raise UsageError("adieu portfolio: --jobs must be 1 or more")
     knowledge = load_knowledge(args.knowledge)
     policy = load_policy(knowledge, args.policy)
-    review = review_portfolio(args.input, knowledge, policy, jobs=args.jobs, out=args.out, force=args.force,
-                              report=lambda message: print(f"adieu: {message}", file=sys.stderr))
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        bar = _progress_bar(args.input)
+
+    def report(message):
+        (bar.write if bar is not None else lambda line: print(line, file=sys.stderr))(f"adieu: {message}")
+
+    try:
+        review = review_portfolio(args.input, knowledge, policy, jobs=args.jobs, out=args.out, force=args.force,
+                                  report=report, progress=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
     sys.stdout.writelines(render(review, args.format))
     return review.status
+
+
+def _progress_bar(path):
+    """Rows done of the total, rate and time left on stderr, redrawn at most four times a
+    second; tqdm is imported only here, so that start-up stays fast."""
+    from tqdm import tqdm
+
+    from .portfolio import count_tasks
+
+    try:
+        total = count_tasks(path)
+    except OSError:
+        total = None        # review_portfolio says what is wrong with the input
+    return tqdm(total=total, file=sys.stderr, unit=" clients", mininterval=0.25, dynamic_ncols=True, leave=False)
 
 
 def _iso_date(text: str):

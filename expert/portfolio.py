@@ -382,12 +382,28 @@ def run(tasks, reviewer_arguments: tuple, jobs: int = 1):
             yield result
 
 
+def count_tasks(path) -> int:
+    """About how many rows or case files `path` holds, for a progress bar: CSV lines after
+    the header (a quoted cell over several lines counts more than once), read in chunks."""
+    path = Path(path)
+    if path.is_dir():
+        return sum(1 for entry in os.scandir(path)
+                   if entry.name.lower().endswith(CASE_SUFFIXES) and not entry.name.startswith("."))
+    lines, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return max(0, lines + (last != b"\n") - 1)
+
+
 def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, out=None,
-                     force: bool = False, report=None) -> "Review":
+                     force: bool = False, report=None, progress=None) -> "Review":
     """Assess every client of a CSV export or a folder of case files.
 
     `report(message)` is called at once for each row that fails (the row is skipped); with
-    `out`, each client's memo and letter are written there as the rows go.
+    `out`, each client's memo and letter are written there as the rows go. `progress()` is
+    called once per row or file done, whichever worker did it.
     """
     columns, tasks = open_input(path, knowledge)
     if out is not None:
@@ -399,6 +415,8 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
     results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force), jobs)
     try:
         for result in results:
+            if progress is not None:
+                progress()
             notice = review.add(result)
             if notice is not None and report is not None:
                 for line in notice.message.splitlines():

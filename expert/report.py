@@ -22,7 +22,7 @@ HEADINGS = {
         "if": "si {factor} : {value}", "unanswered": "sans réponse", "none": "aucune",
         "client": "Client", "conditions": "à condition d'obtenir",
         "would_become": "Deviendrait « {outcome} »", "or": " ou ", "then": " ; ", "source": "Source : {title}",
-        "more": "{count} autres éléments (raisons, changements) : {command}",
+        "more": "{count} autres éléments (raisons, changements) :",
     },
     "en": {
         "recommendation": "Recommendation", "reasons": "Reasons", "unknown": "Unknowns that would have mattered",
@@ -31,7 +31,7 @@ HEADINGS = {
         "if": "if {factor} were: {value}", "unanswered": "unanswered", "none": "none",
         "client": "Client", "conditions": "provided we see",
         "would_become": "Would become “{outcome}”", "or": " or ", "then": "; ", "source": "Source: {title}",
-        "more": "{count} more (reasons, changes): {command}",
+        "more": "{count} more (reasons, changes):",
     },
 }
 
@@ -109,7 +109,8 @@ class _Writer:
             self.next_steps()
         if self.brief and self.hidden and self.more:
             self.lines.append("")
-            self.lines.extend(textwrap.wrap(self.h["more"].format(count=self.hidden, command=self.more), 96))
+            self.lines.append(self.h["more"].format(count=self.hidden))
+            self.lines.append(f"  {self.more}")
         if self.explain:
             self.section("how")
             if self.md:
