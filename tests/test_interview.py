@@ -250,6 +250,106 @@ def test_pairs_are_only_searched_where_one_rule_reads_both(advisor):
     assert "work_in_progress" not in partners["scope_changes"]    # no rule reads both
 
 
+# -- going back --------------------------------------------------------------------------------
+
+def test_back_on_a_choice_asks_the_previous_question_again_with_its_answer(here, keys, advisor):
+    keys.details().not_all().pick("payment_behaviour", "often_late")
+    keys.back("discount_pressure")                  # at "discounts?": back to payments
+    keys.confirm()                                  # often late is chosen already: Enter keeps it
+    keys.interrupt()                                # at "discounts?" again
+    run = run_interview(str(keys), language="en")
+    assert isinstance(run.error, InterviewPaused)
+    assert run.result is None
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers == {"payment_behaviour": "often_late"} and saved.at == "discount_pressure"
+    assert saved.history[-2:] == ["gate:money", "payment_behaviour"]
+
+
+def test_back_on_a_text_prompt_and_several_steps_keeps_later_answers(here, keys, advisor):
+    # A good client up to the years of relationship... then back twice from the review.
+    (keys.details().not_all().pick("payment_behaviour", "often_late").pick("discount_pressure", False)
+     .pick("profitability", "profitable").pick("abusive_to_staff", "never").pick("unpaid_extra_work", False)
+     .all_true().pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable").type("4")
+     .back())                                       # "<" on the revenue share: back to the years
+    keys.retype("7")                                # the years, corrected
+    keys.back()                                     # back again on the share: to the years...
+    keys.back()                                     # ...and further back, to how it went since
+    keys.pick("behaviour_trend", "stable")          # unchanged (pointer already on it: Enter)
+    keys.parts[-1] = ENTER
+    keys.confirm()                                  # the years come back with 7: Enter keeps them
+    keys.interrupt()                                # at the share again
+    run = run_interview(str(keys), language="en")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers["relationship_years"] == 7 and saved.answers["behaviour_trend"] == "stable"
+    assert saved.answers["issue_raised"] == "warned_in_writing" and saved.at == "revenue_share"
+
+
+def test_changing_an_earlier_answer_forgets_the_answers_that_no_longer_apply(here, keys, advisor):
+    keys.details().not_all().pick("payment_behaviour", "often_late").pick("discount_pressure", False)
+    keys.parts.append(DOWN + ENTER)                 # disputed charges (asked for a late payer): yes
+    keys.back("profitability")                      # back to disputed charges...
+    keys.back("disputes_charges")                   # ...and to the payments (the pointer is on "yes")
+    keys.parts[-1] = (DOWN * 4 + ENTER)             # from "yes" (index 1), four down is ← Back
+    keys.parts.append("k" * 2 + ENTER)              # payments: from often late up to on time
+    keys.interrupt()
+    run = run_interview(str(keys), language="en")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers["payment_behaviour"] == "on_time"
+    assert "disputes_charges" not in saved.answers and "disputes_charges" not in saved.history
+    assert saved.answers["discount_pressure"] is False         # still applies: kept
+
+
+def test_going_back_to_a_theme_check_answered_yes_then_no_asks_its_questions(here, keys, advisor):
+    keys.details().all_true().back("gate")          # at the people check: back to the money check
+    keys.parts.append(DOWN + ENTER)                 # "yes" is chosen: one down is "not quite"
+    keys.confirm()                                  # payments come back with "on time": keep
+    keys.interrupt()
+    run = run_interview(str(keys), language="en")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.at == "discount_pressure" and saved.queue[:1] == ["discount_pressure"]
+
+
+def test_a_resumed_interview_can_go_back_before_the_interruption(here, keys, advisor):
+    keys.details().not_all().pick("payment_behaviour", "sometimes_late").interrupt()
+    assert isinstance(run_interview(str(keys), language="en").error, InterviewPaused)
+    back = Keys(advisor.knowledge).back("discount_pressure").parts[0]
+    run = run_interview(back + ENTER + CTRL_C, resume="")     # back, keep "sometimes late", stop
+    assert isinstance(run.error, InterviewPaused)
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.at == "discount_pressure"
+    assert "payment_behaviour" in saved.history
+
+
+# -- progress ----------------------------------------------------------------------------------
+
+def test_progress_only_moves_forward_and_says_how_many_questions_are_left(here, keys, advisor):
+    (keys.details()
+     .not_all().pick("payment_behaviour", "often_late").pick("discount_pressure", False)
+     .pick("profitability", "profitable")
+     .pick("abusive_to_staff", "never").pick("unpaid_extra_work", False).all_true()
+     .pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable")
+     .type("4", "12").pick("client_influence", "low").type("30").pick("work_in_progress", True)
+     .finish().letter_details())
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, run.screen
+    bars = [line.count("▰") for line in run.screen.splitlines() if line.startswith("── ")]
+    assert len(bars) == len(run.result["asked"])                # one line per question
+    assert bars == sorted(bars) and bars[-1] > bars[0]          # never backwards
+    assert "about 4 questions left" in run.screen               # the first estimate: a check per theme
+    assert "about one question left" in run.screen
+
+
+def test_planner_estimate_counts_a_theme_check_as_one_question(advisor):
+    planner = Planner(advisor.engine)
+    first = planner.next_step({}, (), ())
+    assert first.kind == "gate" and first.left == 4
+    good = {f: advisor.knowledge.factors[f].values[0] for f in first.factors}
+    assert planner.next_step(good, (), ("money",)).left == 3
+
+
 # -- why? and "I don't know" -------------------------------------------------------------------
 
 def test_why_shows_the_reason_the_rules_and_their_passages(here, keys, knowledge):

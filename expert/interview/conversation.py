@@ -218,7 +218,7 @@ class Interview:
             instruction = f"({instruction})"
         while True:
             typed = self.terminal.text(message, default=default, instruction=instruction or None)
-            if typed is BACK or (back and typed.strip() == BACK_TYPED):
+            if typed is BACK or (back and _typed_back(typed, default)):
                 raise Back
             typed = typed.strip()
             problem = check(typed) if check else None
@@ -475,7 +475,7 @@ class Interview:
             if answer == DONE:
                 break
             self.terminal.say()
-            self.terminal.say(render(assessment, "text", explain=True).rstrip("\n"))
+            self.terminal.say(render(assessment, "text", full=True).rstrip("\n"))
         if documents.planned_kind(assessment) is not None and not self._last_details():
             return None
         data = session.case_data(k)
@@ -558,7 +558,7 @@ class Interview:
         key = "progress_last" if step.left <= 1 else "progress"
         theme = self.knowledge.themes[step.theme](self.language)
         self.terminal.say()
-        self.terminal.say(f"── {theme} {bar} " + self.t(key, left=step.left))
+        self._say_wrapped(f"── {theme} {bar} " + self.t(key, left=step.left), then="   ")
 
     def _say_wrapped(self, text: str, indent: str = "", then: str | None = None):
         width = self.terminal.width()
@@ -568,6 +568,12 @@ class Interview:
 
 
 OUTPUTS = (CASE_FILE, MEMO_FILE, LETTER_FILE)
+
+
+def _typed_back(typed: str, default: str) -> bool:
+    """"<" alone, or after the answer already there (a prompt that offers one starts with it)."""
+    typed = typed.strip()
+    return typed.endswith(BACK_TYPED) and typed[:-1].strip() in ("", default.strip())
 
 
 def occupied(folder: Path) -> bool:

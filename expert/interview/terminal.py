@@ -3,7 +3,11 @@
 Both offer the same four calls (say, select, text, checkbox) and know no words of their
 own: every text they show is given by the conversation. Whatever reaches into questionary
 and prompt_toolkit beyond their documented calls lives here (checked with questionary 2.1
-and prompt_toolkit 3.0): wrapped choice lines, the Escape key for "back", no "done" line.
+and prompt_toolkit 3.0.5x): lines that wrap instead of being cut (`Window.wrap_lines`,
+`get_line_prefix`), the Escape key for "back" (the application's key bindings), the
+checkbox's English "done" line erased (`erase_when_done`), and a resize that redraws the
+prompt on a cleared screen (`Application._on_resize`): the terminal reflows the lines
+already drawn, so erasing them from the old cursor position would leave a copy behind.
 
 Prompts raise KeyboardInterrupt on Ctrl-C and EOFError on a closed input, so that the
 conversation saves and says how to resume.
@@ -73,6 +77,7 @@ class Terminal(_Clock):
                 if chosen is None and default is not None and same(choice[1], default):
                     chosen = item
                 items.append(item)
+        message, instruction = self._fit(message, instruction)
         question = questionary.select(message, choices=items, default=chosen, instruction=instruction, **self._io)
         _wrap_choices(question)
         answer = self._ask(question)
@@ -83,14 +88,18 @@ class Terminal(_Clock):
         Enter, so that no message appears from the first keystroke."""
         import questionary
 
-        return self._ask(questionary.text(message, default=default, instruction=instruction, **self._io))
+        message, instruction = self._fit(message, instruction)
+        question = questionary.text(message, default=default, instruction=instruction, **self._io)
+        _wrap_choices(question)
+        return self._ask(question)
 
     def checkbox(self, message: str, choices: list, instruction=None, summary=None) -> list:
         """Ticked values; `summary(count)` is the line left on screen once it is answered."""
         import questionary
 
         items = [questionary.Choice(title, value=_Value(value)) for title, value in choices]
-        question = questionary.checkbox(message, choices=items, instruction=instruction, erase_when_done=True,
+        shown, instruction = self._fit(message, instruction)
+        question = questionary.checkbox(shown, choices=items, instruction=instruction, erase_when_done=True,
                                         **self._io)
         _wrap_choices(question)
         answer = self._ask(question, back=False)
@@ -98,6 +107,18 @@ class Terminal(_Clock):
         if summary:
             self.say(f"? {message} {summary(len(values))}")
         return values
+
+    def _fit(self, message: str, instruction):
+        """The question wrapped between words to the terminal, and its hint on a line of its
+        own when it does not fit after it (prompt_toolkit would cut words in two)."""
+        import textwrap
+
+        columns = shutil.get_terminal_size((100, 24)).columns - 1
+        lines = textwrap.wrap(message, columns - 2) or [""]
+        wrapped = "\n  ".join(lines)
+        if instruction and len(lines[-1]) + len(instruction) + 4 > columns:
+            instruction = "\n  " + "\n  ".join(textwrap.wrap(instruction, columns - 2))
+        return wrapped, instruction
 
     def _ask(self, question, back: bool = True):
         if back:
@@ -129,13 +150,21 @@ def _escape_goes_back(question):
 
 
 def _wrap_choices(question):
-    """Long choices wrap on a narrow terminal, under their own text, instead of being cut."""
+    """Long lines wrap on a narrow terminal (choices under their own text) instead of being
+    cut, and a resize redraws the prompt once, on a cleared screen."""
     from questionary.prompts.common import InquirerControl
 
-    for window in question.application.layout.find_all_windows():
+    app = question.application
+    for window in app.layout.find_all_windows():
+        window.wrap_lines = _true
         if isinstance(window.content, InquirerControl):
-            window.wrap_lines = _true
             window.get_line_prefix = _continuation
+
+    def on_resize():
+        app.renderer.clear()
+        app._redraw()
+
+    app._on_resize = on_resize
 
 
 def _true():
