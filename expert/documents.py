@@ -351,6 +351,7 @@ class Documents:
         } for c in a.what_would_change()]
         return {
             "lang": lang,
+            "case_path": _shell_word(a.case.source or "CASE"),
             "medium": medium,
             "kind": kind,
             "plan": plan,
@@ -485,6 +486,13 @@ class _Settings:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+def _shell_word(text: str) -> str:
+    """A path as it would be typed in a command the user is told to run."""
+    import shlex
+
+    return shlex.quote(text)
+
 
 def _one_line(value) -> str | None:
     """User text as one clean line: no control character can reach a header or a layout."""

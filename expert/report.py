@@ -41,16 +41,19 @@ BRIEF_OUTCOMES = 3             # outcomes shown under "what would change", and
 BRIEF_CHANGES = 2              # changes shown for each of them
 
 
-def render(assessment: Assessment, form: str, explain: bool = False, full: bool = False, more: str | None = None) -> str:
-    """`more`: the command that shows what the brief text leaves out (named in its last line)."""
+def render(assessment: Assessment, form: str, explain: bool = False, full: bool = False, more: str | None = None,
+           width: int = 96) -> str:
+    """`more`: the command that shows what the brief text leaves out (named in its last line);
+    `width`: the text's lines (the interview's is its terminal's)."""
     if form == "json":
         return json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    return _Writer(assessment, markdown=(form == "md"), explain=explain, full=full, more=more).write()
+    return _Writer(assessment, markdown=(form == "md"), explain=explain, full=full, more=more, width=width).write()
 
 
 class _Writer:
-    def __init__(self, assessment: Assessment, markdown: bool, explain: bool, full: bool = False, more=None):
-        self.a, self.md, self.explain = assessment, markdown, explain
+    def __init__(self, assessment: Assessment, markdown: bool, explain: bool, full: bool = False, more=None,
+                 width: int = 96):
+        self.a, self.md, self.explain, self.width = assessment, markdown, explain, width
         self.brief = not (markdown or explain or full)
         self.more, self.hidden = more, 0
         self.k, self.lang = assessment.knowledge, assessment.language
@@ -100,9 +103,10 @@ class _Writer:
         if a.changes is not None:
             if self.brief:
                 self.changes()
-            self.section("unknown")
             unknown = a.unknown()
-            self.item(", ".join(k.factors[f].label(lang) for f in unknown) if unknown else self.h["none"])
+            if unknown or not self.brief:      # the brief text leaves out an empty list
+                self.section("unknown")
+                self.item(", ".join(k.factors[f].label(lang) for f in unknown) if unknown else self.h["none"])
             if not self.brief:
                 self.changes()
         if not self.brief:
@@ -170,11 +174,11 @@ class _Writer:
         if self.md:
             self.lines.append(f"{prefix or '- '}{text}")
         else:
-            self.lines.extend(textwrap.wrap(text, 96, initial_indent=indent + prefix,
+            self.lines.extend(textwrap.wrap(text, self.width, initial_indent=indent + prefix,
                                             subsequent_indent=indent + " " * len(prefix)) or [indent + prefix])
 
     def quote(self, text: str):
         if self.md:
             self.lines.append(f"  > {text}")
         else:
-            self.lines.extend(textwrap.wrap(text, 96, initial_indent="      ", subsequent_indent="      "))
+            self.lines.extend(textwrap.wrap(text, self.width, initial_indent="      ", subsequent_indent="      "))

@@ -286,19 +286,20 @@ def test_back_on_a_text_prompt_and_several_steps_keeps_later_answers(here, keys,
 
 
 def test_changing_an_earlier_answer_forgets_the_answers_that_no_longer_apply(here, keys, advisor):
-    keys.details().not_all().pick("payment_behaviour", "often_late").pick("discount_pressure", False)
-    keys.parts.append(DOWN + ENTER)                 # disputed charges (asked for a late payer): yes
-    keys.back("profitability")                      # back to disputed charges...
-    keys.back("disputes_charges")                   # ...and to the payments (the pointer is on "yes")
-    keys.parts[-1] = (DOWN * 4 + ENTER)             # from "yes" (index 1), four down is ← Back
-    keys.parts.append("k" * 2 + ENTER)              # payments: from often late up to on time
+    (keys.details().not_all().pick("payment_behaviour", "often_late").pick("discount_pressure", False)
+     .pick("profitability", "profitable").pick("abusive_to_staff", "never").pick("unpaid_extra_work", False)
+     .all_true().pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable"))
+    keys.back()                                     # "<" at the years: back to how it went since...
+    keys.parts.append(DOWN * 4 + ENTER)             # ...(on "stable": worse, ?, why, ← Back) and back again
+    keys.parts.append("k" * 2 + ENTER)              # what was tried: from the written warning up to nothing yet
     keys.interrupt()
     run = run_interview(str(keys), language="en")
     assert isinstance(run.error, InterviewPaused), run.screen
     saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
-    assert saved.answers["payment_behaviour"] == "on_time"
-    assert "disputes_charges" not in saved.answers and "disputes_charges" not in saved.history
-    assert saved.answers["discount_pressure"] is False         # still applies: kept
+    assert saved.answers["issue_raised"] == "not_yet"
+    # How it went since is asked only once something was raised: forgotten, not written.
+    assert "behaviour_trend" not in saved.answers and "behaviour_trend" not in saved.history
+    assert saved.answers["payment_behaviour"] == "often_late"   # still applies: kept
 
 
 def test_going_back_to_a_theme_check_answered_yes_then_no_asks_its_questions(here, keys, advisor):

@@ -461,7 +461,7 @@ class Interview:
         case = case_from_data(session.case_data(k), k, source=str(session.path))
         assessment = self.advisor.assess(case)
         self.terminal.say()
-        self.terminal.say(render(assessment, "text").rstrip("\n"))
+        self.terminal.say(render(assessment, "text", width=self.terminal.width()).rstrip("\n"))
         documents = Documents()
         self._at("verdict")
         while True:
@@ -475,11 +475,13 @@ class Interview:
             if answer == DONE:
                 break
             self.terminal.say()
-            self.terminal.say(render(assessment, "text", full=True).rstrip("\n"))
+            self.terminal.say(render(assessment, "text", full=True, width=self.terminal.width()).rstrip("\n"))
         if documents.planned_kind(assessment) is not None and not self._last_details():
             return None
         data = session.case_data(k)
-        assessment = self.advisor.assess(case_from_data(data, k, source=str(session.path)))
+        folder = self._folder()
+        # The documents' notes name the case file as it will be written (e.g. in a command).
+        assessment = self.advisor.assess(case_from_data(data, k, source=shown(folder / CASE_FILE)))
         # Everything is rendered before anything is written: a failure leaves no half folder.
         header = self.t("case_header", date=date.today().isoformat())
         files = [(CASE_FILE, case_yaml(data, header), "case_file")]
@@ -487,7 +489,6 @@ class Interview:
         if documents.planned_kind(assessment) is None:
             notes.append(documents.no_letter_reason(assessment))
         files += [(name, content, f"{what}_file") for name, content, what in rendered]
-        folder = self._folder()
         written = [(write_atomic(folder / name, content, force=self.force), what) for name, content, what in files]
         session.discard()
         self.terminal.say()

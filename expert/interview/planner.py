@@ -110,8 +110,9 @@ class Planner:
         the costly part, and it then runs about once per interview.
 
         `left` estimates the questions still to come from what can change the verdict now:
-        one per open question that could alone, a theme's check counted as one question.
-        Answers can open or close others, so it is an estimate, never a promise.
+        one per open question that could alone, a theme's check counted as one question;
+        once only pairs are left, the open questions that have an open partner. Answers can
+        open or close others, so it is an estimate, never a promise.
         """
         base = self.engine.reason(answers)
         open_ = self.open_factors(answers, unknown)
@@ -130,9 +131,12 @@ class Planner:
             step = steps[0][0]
             return Step(step.kind, step.theme, step.factors, sum(count for _, count in steps))
         quiet = self._quiet(answers, unknown, base)
+        # Those that could still matter together with an open question: an upper bound, as
+        # finding out for each would cost the pair search for all of them.
+        candidates = sum(1 for f in open_ if any(g in self.partners[f] for g in quiet))
         for factor_id in open_:
             if any(g in self.partners[factor_id] and self._together(factor_id, g, answers) for g in quiet):
-                return Step("factor", self.knowledge.factors[factor_id].theme, (factor_id,))
+                return Step("factor", self.knowledge.factors[factor_id].theme, (factor_id,), max(1, candidates))
         return None
 
 

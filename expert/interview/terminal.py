@@ -143,10 +143,23 @@ def _escape_goes_back(question):
 
     @keys.add("escape", eager=True)
     def _back(event):
+        # On a list that offers "← Back", Escape picks it, so that it shows as the answer.
+        control = _choices_of(question)
+        index = next((i for i, c in enumerate(control.choices if control else ())
+                      if isinstance(c.value, _Value) and c.value.value is BACK), None)
+        if index is not None:
+            control.pointed_at, control.is_answered = index, True
         event.app.exit(result=BACK)
 
     app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys
+
+
+def _choices_of(question):
+    from questionary.prompts.common import InquirerControl
+
+    return next((w.content for w in question.application.layout.find_all_windows()
+                 if isinstance(w.content, InquirerControl)), None)
 
 
 def _wrap_choices(question):
