@@ -313,6 +313,12 @@ def test_going_back_to_a_theme_check_answered_yes_then_no_asks_its_questions(her
     assert saved.at == "discount_pressure" and saved.queue[:1] == ["discount_pressure"]
 
 
+def test_back_at_the_first_question_says_there_is_nothing_before(here, keys):
+    run = run_interview("\x1b" + ENTER + CTRL_C)    # Escape at the language, then English, then stop
+    assert isinstance(run.error, InterviewPaused), run.screen
+    assert "there is nothing before it" in run.screen or "il n'y a rien avant" in run.screen
+
+
 def test_a_resumed_interview_can_go_back_before_the_interruption(here, keys, advisor):
     keys.details().not_all().pick("payment_behaviour", "sometimes_late").interrupt()
     assert isinstance(run_interview(str(keys), language="en").error, InterviewPaused)
@@ -482,13 +488,30 @@ def test_resuming_from_a_foreign_file_is_refused(here):
                               "(it has no 'format: adieu-interview-session')")
 
 
+def test_a_session_saved_by_the_previous_version_is_still_resumed(here, keys, advisor):
+    (here / DEFAULT_NAME).write_text(json.dumps({
+        "format": "adieu-interview-session", "version": 1, "language": "en",
+        "client": {"name": "Dupont SARL", "contact": None}, "provider": {"name": "Atelier Martin"},
+        "answers": {"payment_behaviour": "on_time"}, "unknown": [], "checked_themes": ["money"],
+        "queue": [], "revisit": False, "source": None, "out": None, "policy": None, "at": "discount_pressure"}),
+        encoding="utf-8")
+    keys.pick("discount_pressure", False).interrupt()
+    run = run_interview(str(keys), resume="")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers == {"payment_behaviour": "on_time", "discount_pressure": False}
+    assert json.loads((here / DEFAULT_NAME).read_text(encoding="utf-8"))["version"] == 2
+
+
 def test_session_round_trips_every_field(here, knowledge):
     session = Session(here / "s.json", language="en", client={"name": "X", "email": None},
                       answers={"revenue_share": 12.5, "brings_referrals": False}, unknown=["profitability"],
-                      checked_themes=["money"], queue=["client.email"], out="/somewhere", at="revenue_share")
+                      checked_themes=["money"], queue=["client.email"], history=["language", "gate:money"],
+                      gates={"money": ["payment_behaviour", "profitability"]}, out="/somewhere", at="revenue_share")
     session.save()
     back = load_session(here / "s.json", knowledge)
-    for name in ("language", "client", "answers", "unknown", "checked_themes", "queue", "out", "at"):
+    for name in ("language", "client", "answers", "unknown", "checked_themes", "queue", "history", "gates", "out",
+                 "at"):
         assert getattr(back, name) == getattr(session, name)
 
 

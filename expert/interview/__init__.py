@@ -89,8 +89,11 @@ def _resume_instead(saved: Session, texts: Texts, terminal, language: str) -> bo
     count = len(saved.answers) + len(saved.unknown)
     choices = [(texts("existing_resume", language), True), (texts("existing_new", language), False)]
     terminal.words = lambda key, **values: texts(key, language, **values)
-    return terminal.select(texts("existing", language, path=shown(saved.path), client=client, count=count),
-                           choices, instruction=None if terminal.plain else texts("select_instruction", language))
+    while True:     # Escape (back) means nothing here: there is no question before this one
+        answer = terminal.select(texts("existing", language, path=shown(saved.path), client=client, count=count),
+                                 choices, instruction=None if terminal.plain else texts("select_instruction", language))
+        if isinstance(answer, bool):
+            return answer
 
 
 def _start_from_case(session: Session, path, knowledge: Knowledge):

@@ -72,8 +72,12 @@ class Interview:
         """The whole interview; returns what was written. Ctrl-C raises InterviewPaused."""
         try:
             while True:
-                self._converse()
-                result = self._conclude()
+                try:
+                    self._converse()
+                    result = self._conclude()
+                except Back:            # from a prompt outside the questions' loop
+                    self._go_back()
+                    continue
                 if result is not None:
                     return result
         except (KeyboardInterrupt, EOFError):
