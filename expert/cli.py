@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 
 from .errors import AdieuError, UsageError
@@ -60,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
     interview.add_argument("--language", choices=("fr", "en"),
                            help="language of the questions and documents (default: from the locale)")
+    interview.add_argument("--plain", action="store_true",
+                           help="numbered choices, one line per prompt, nothing redrawn: for a screen reader, "
+                                "a dumb terminal or a pipe")
     interview.set_defaults(run=run_interview)
 
     memo = commands.add_parser("memo", help="write the internal memo that justifies the recommendation")
@@ -89,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio.add_argument("--jobs", type=int, default=1, metavar="N",
                            help="spread the work over N processes, at most one per CPU (same output as with 1; default 1)")
     portfolio.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
+    portfolio.add_argument("--quiet", action="store_true",
+                           help="no progress bar on stderr (it is only shown when stderr is a terminal)")
     portfolio.set_defaults(run=run_portfolio)
 
     knowledge_command = commands.add_parser("knowledge", help="work on a rule base (knowledge/)")
@@ -112,7 +118,8 @@ def run_assess(args) -> int:
 
     advisor = Advisor(args.knowledge, args.policy)
     assessment = advisor.assess(advisor.load_case(args.case))
-    sys.stdout.write(render(assessment, args.format, explain=args.explain))
+    more = f"adieu assess {shlex.quote(args.case)} --explain"
+    sys.stdout.write(render(assessment, args.format, explain=args.explain, more=more))
     return 0
 
 
@@ -133,7 +140,7 @@ def run_interview(args) -> int:
     from .interview import interview_command
 
     interview_command(args.knowledge, out=args.out, force=args.force, resume=args.resume, answers=args.answers,
-                      policy=args.policy, language=args.language)
+                      policy=args.policy, language=args.language, plain=args.plain)
     return 0
 
 
@@ -148,13 +155,38 @@ def run_portfolio(args) -> int:
         raise UsageError("adieu portfolio: --jobs must be 1 or more")
     knowledge = load_knowledge(args.knowledge)
     policy = load_policy(knowledge, args.policy)
-    review = review_portfolio(args.input, knowledge, policy, jobs=args.jobs, out=args.out, force=args.force,
-                              report=lambda message: print(terminal_safe(f"adieu: {message}"), file=sys.stderr))
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        bar = _progress_bar(args.input)
+
+    def report(message):
+        (bar.write if bar is not None else lambda line: print(line, file=sys.stderr))(terminal_safe(f"adieu: {message}"))
+
+    try:
+        review = review_portfolio(args.input, knowledge, policy, jobs=args.jobs, out=args.out, force=args.force,
+                                  report=report, progress=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
     sys.stdout.writelines(render(review, args.format))
     return review.status
 
 
 FIRST_DATE, LAST_DATE = "1900-01-01", "2999-12-31"  # documents date their end a few years on, at most
+
+
+def _progress_bar(path):
+    """Rows done of the total, rate and time left on stderr, redrawn at most four times a
+    second; tqdm is imported only here, so that start-up stays fast."""
+    from tqdm import tqdm
+
+    from .portfolio import count_tasks
+
+    try:
+        total = count_tasks(path)
+    except OSError:
+        total = None        # review_portfolio says what is wrong with the input
+    return tqdm(total=total, file=sys.stderr, unit=" clients", mininterval=0.25, dynamic_ncols=True, leave=False)
 
 
 def _iso_date(text: str):
@@ -182,15 +214,16 @@ def _assess_for_document(args):
     return advisor.assess(advisor.load_case(args.case)), Documents()
 
 
-def _deliver(args, rendered, what: str) -> int:
-    """Print the document, or write it atomically to --output (never over a file without --force)."""
+def _deliver(args, rendered, what: str, assessment, documents) -> int:
+    """Print the document, or write it atomically to --output (never over a file without
+    --force); the notes on stderr are in the case's language."""
     from .files import terminal_safe, write_atomic
 
     for note in rendered.notes:
-        print(terminal_safe(f"adieu: note: {note}"), file=sys.stderr)
+        print(terminal_safe(f"adieu: {documents.say(assessment.language, 'note', note=note)}"), file=sys.stderr)
     if args.output:
         write_atomic(args.output, rendered.content, force=args.force)
-        print(terminal_safe(f"adieu: {what} written to {args.output}"), file=sys.stderr)
+        print(terminal_safe(f"adieu: {documents.say(assessment.language, f'written_{what}', path=args.output)}"), file=sys.stderr)
     elif isinstance(rendered.content, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(rendered.content)
@@ -201,7 +234,7 @@ def _deliver(args, rendered, what: str) -> int:
 
 def run_memo(args) -> int:
     assessment, documents = _assess_for_document(args)
-    return _deliver(args, documents.memo(assessment, args.format, today=args.date), "memo")
+    return _deliver(args, documents.memo(assessment, args.format, today=args.date), "memo", assessment, documents)
 
 
 def run_letter(args) -> int:
@@ -212,7 +245,7 @@ def run_letter(args) -> int:
         print(f"adieu: {documents.no_letter_reason(assessment, today=args.date)}", file=sys.stderr)
         return 0
     rendered = documents.letter(assessment, args.format, args.kind, today=args.date)
-    return _deliver(args, rendered, "e-mail draft" if args.format == "eml" else "letter")
+    return _deliver(args, rendered, "eml" if args.format == "eml" else "letter", assessment, documents)
 
 
 def main(argv=None) -> int:

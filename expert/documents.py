@@ -45,6 +45,8 @@ LETTER_FORMATS = ("text", "md", "html", "eml")
 KINDS = ("termination", "address", "renegotiate")
 NO_LETTER = "none"
 SETTINGS_FILE = "documents.yaml"
+NOTES_NEEDED = {"note", "written_memo", "written_letter", "written_eml"}   # in documents.yaml, per language
+MEMO_FILE, LETTER_FILE = "memo.md", "letter.txt"   # the names of each client's documents
 PART = "\x1e"                     # separates the parts of a letter; user text never holds it
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])|(&(?=#?\w+;))")
@@ -181,6 +183,22 @@ class Documents:
         content = self._render("text", f"memo/{assessment.language}.j2", context)
         page = self._render(form, f"memo/layout/{form}.j2", {**context, "blocks": parse_blocks(content)})
         return Rendered(page, notes=self._notes(context))
+
+    def client_files(self, assessment: "Assessment", today: date | None = None) -> tuple:
+        """([(file name, content, "memo" or "letter")], notes): the memo and, when the
+        recommendation calls for one, the letter; what the interview and `adieu portfolio
+        --out` write for each client."""
+        memo = self.memo(assessment, "md", today=today)
+        files, notes = [(MEMO_FILE, memo.content, "memo")], list(memo.notes)
+        if self.planned_kind(assessment) is not None:
+            letter = self.letter(assessment, "text", today=today)
+            files.append((LETTER_FILE, letter.content, "letter"))
+            notes += [note for note in letter.notes if note not in notes]
+        return files, notes
+
+    def say(self, language: str, key: str, **values) -> str:
+        """A line for the user about a document, in that language (documents.yaml `notes`)."""
+        return self.settings.notes[language][key].format(**values)
 
     def planned_kind(self, assessment: "Assessment") -> str | None:
         """The letter the recommendation calls for (documents.yaml), None when it calls for none."""
@@ -336,6 +354,7 @@ class Documents:
         } for c in a.what_would_change()]
         return {
             "lang": lang,
+            "case_path": _shell_word(a.case.source or "CASE"),
             "medium": medium,
             "kind": kind,
             "plan": plan,
@@ -363,15 +382,15 @@ class Documents:
         }
 
     def _notes(self, context: dict) -> list:
-        notes = []
-        if context["notice"]["assumed"] and context["kind"] == "termination":
-            notes.append(f"the case gives no notice period: the end date assumes {context['notice']['days']} "
-                         f"days ({context['dates']['end'].isoformat()}); check the contract")
+        """Notes for the user, in the case's language (documents.yaml `notes`); a language
+        without a note's text does not need that note (English letters greet by name)."""
+        texts, notes = self.settings.notes.get(context["lang"], {}), []
+        if context["notice"]["assumed"] and context["kind"] == "termination" and "notice_assumed" in texts:
+            notes.append(texts["notice_assumed"].format(
+                days=context["notice"]["days"], end=self.settings.format_date(context["dates"]["end"], context["lang"])))
         contact = context["contact"]
-        if context["medium"] != "memo" and context["lang"] == "fr" and contact["written"] and not contact["gender"]:
-            notes.append(f"the letter greets the contact as « Madame, Monsieur » because client.contact has no "
-                         f"honorific; write it as « Mme {contact['name']} » or « M. {contact['name']} » "
-                         f"to address them directly")
+        if context["medium"] != "memo" and contact["written"] and not contact["gender"] and "no_honorific" in texts:
+            notes.append(texts["no_honorific"].format(name=contact["name"]))
         return notes
 
     @staticmethod
@@ -413,6 +432,12 @@ class _Settings:
             if not isinstance(months, list) or len(months) != 12 or not {"date", "decimal_mark"} <= set(spec):
                 self._fail(("formats", lang), "expected date, first_day, months (twelve) and decimal_mark")
         self.honorifics = self._mapping(data, ("honorifics",))
+        self.notes = self._mapping(data, ("notes",))
+        for lang, texts in self.notes.items():
+            if (not isinstance(texts, dict) or not all(isinstance(t, str) for t in texts.values())
+                    or not NOTES_NEEDED <= set(texts)):
+                self._fail(("notes", lang), f"expected texts by name: {', '.join(sorted(NOTES_NEEDED))}, "
+                                            f"and notice_assumed, no_honorific where the language needs them")
 
     def letter_for(self, value: str) -> str:
         if value not in self.letters:
@@ -463,6 +488,13 @@ class _Settings:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+def _shell_word(text: str) -> str:
+    """A path as it would be typed in a command the user is told to run."""
+    import shlex
+
+    return shlex.quote(text)
+
 
 def _one_line(value) -> str | None:
     """User text as one clean line: no control character can reach a header or a layout."""

@@ -432,6 +432,15 @@ else:  # PyYAML built without libyaml: the pure-Python loader does it all
     FastStrictLoader = None
 
 
+def slugify(name: str, limit: int = 60) -> str:
+    """A file or folder name from a client's name: "Société Dupont & fils" -> "societe-dupont-fils"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "client"
+
+
 def make_folder(folder) -> Path:
     """The folder, created with its parents if missing, or an InputError that says why not."""
     folder = Path(folder)

@@ -21,7 +21,6 @@ import json
 import os
 import re
 import threading
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +29,8 @@ from typing import NamedTuple
 from .case import PARTIES, case_from_data, load_case
 from .errors import AdieuError, EngineError, InputError, OutputExists
 from .explain import primary_attribute
-from .files import (MAX_DIGITS, make_folder, open_regular, printable, refuse_non_text, terminal_safe,
-                    write_atomic)
+from .files import (MAX_DIGITS, make_folder, open_regular, printable, refuse_non_text, slugify,
+                    terminal_safe, write_atomic)
 from .knowledge import LANGUAGES, Knowledge
 from .policy import Policy
 
@@ -338,29 +337,15 @@ class Reviewer:
     def write_documents(self, assessment, summary: Summary) -> list:
         """Each client's memo and letter, next to the others in the --out folder; returns
         the notes that come with them (e.g. a notice period assumed)."""
+        from .documents import Documents
+
+        if self._documents is None:
+            self._documents = Documents()
         stem = document_stem(summary)
-        files, notes = client_documents(self, assessment)
-        for name, content in files:
+        files, notes = self._documents.client_files(assessment)
+        for name, content, _ in files:
             write_atomic(self.out / f"{stem}.{name}", content, force=self.force)
         return notes
-
-
-def client_documents(reviewer: Reviewer, assessment) -> tuple:
-    """([(file name ending, content)], notes) for one client: the memo and, when the
-    recommendation calls for one, the letter, rendered by documents.py (issue 4)."""
-    from .documents import Documents, NoLetter
-
-    if reviewer._documents is None:
-        reviewer._documents = Documents()
-    documents = reviewer._documents
-    memo = documents.memo(assessment, "md")
-    files, notes = [("memo.md", memo.content)], list(memo.notes)
-    try:
-        letter = documents.letter(assessment, "text")
-    except NoLetter:
-        return files, notes
-    files.append(("letter.txt", letter.content))
-    return files, notes + [note for note in letter.notes if note not in notes]
 
 
 def document_stem(summary: Summary) -> str:
@@ -368,9 +353,7 @@ def document_stem(summary: Summary) -> str:
     whole name (a.yaml and a.json must not share documents)."""
     if summary.source is not None:
         return Path(summary.source).name
-    slug = unicodedata.normalize("NFKD", summary.client).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:40].strip("-") or "client"
-    return f"{summary.line:06d}-{slug}"
+    return f"{summary.line:06d}-{slugify(summary.client, 40)}"
 
 
 def revenue_factor(knowledge: Knowledge) -> str | None:
@@ -447,12 +430,28 @@ def run(tasks, reviewer_arguments: tuple, jobs: int = 1):
             room.release()
 
 
+def count_tasks(path) -> int:
+    """About how many rows or case files `path` holds, for a progress bar: CSV lines after
+    the header (a quoted cell over several lines counts more than once), read in chunks."""
+    path = Path(path)
+    if path.is_dir():
+        return sum(1 for entry in os.scandir(path)
+                   if entry.name.lower().endswith(CASE_SUFFIXES) and not entry.name.startswith("."))
+    lines, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return max(0, lines + (last != b"\n") - 1)
+
+
 def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, out=None,
-                     force: bool = False, report=None) -> "Review":
+                     force: bool = False, report=None, progress=None) -> "Review":
     """Assess every client of a CSV export or a folder of case files.
 
     `report(message)` is called at once for each row that fails (the row is skipped); with
-    `out`, each client's memo and letter are written there as the rows go.
+    `out`, each client's memo and letter are written there as the rows go. `progress()` is
+    called once per row or file done, whichever worker did it.
     """
     columns, tasks = open_input(path, knowledge)
     if out is not None:
@@ -464,6 +463,8 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
     results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force), jobs)
     try:
         for result in results:
+            if progress is not None:
+                progress()
             notice = review.add(result)
             if notice is not None and report is not None:
                 for line in notice.message.splitlines():

@@ -33,13 +33,21 @@ def test_json_result_carries_the_contract_fields(adieu):
     assert result["trace"][0]["matched"]["answers"] == {"payment_behaviour": "often_late"}
 
 
-def test_text_verdict_names_the_recommendation_reasons_and_next_steps(adieu):
+def test_text_verdict_fits_a_screen_next_steps_first_and_names_sources_by_title(adieu):
     done = adieu("assess", ROOT / "examples" / "late-payer.yaml")
     assert done.returncode == 0
-    assert "Mettre fin à la relation de façon planifiée" in done.stdout
-    assert "[exit_planned.warning_ignored]" in done.stdout
-    assert "Prochaines étapes" in done.stdout
-    assert "comment-renvoyer" in done.stdout
+    text = done.stdout
+    assert "Mettre fin à la relation de façon planifiée" in text
+    assert text.index("Prochaines étapes") < text.index("Raisons") < text.index("Ce qui changerait")
+    assert "[exit_planned." not in text and "virer-mauvais-clients" not in text     # no ids
+    assert "Source : Il faut virer les mauvais clients !" in text
+    assert text.count("\n") <= 40
+    assert text.rstrip().endswith(f"adieu assess {ROOT / 'examples' / 'late-payer.yaml'} --explain")
+
+
+def test_explain_keeps_the_rule_ids_and_every_reason(adieu):
+    done = adieu("assess", ROOT / "examples" / "late-payer.yaml", "--explain")
+    assert "[exit_planned.warning_ignored]" in done.stdout.split("Comment ce verdict")[0]
 
 
 def test_explain_shows_the_how_chain_from_answers_to_verdict(adieu):

@@ -19,16 +19,17 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from expert.errors import InputError
-from expert.interview import InterviewPaused, Terminal, default_language, interview_command, load_chrome, slugify
-from expert.planner import Planner, interactions
-from expert.session import DEFAULT_NAME, Session, load_session
+from expert.files import slugify
+from expert.interview import InterviewPaused, Terminal, default_language, interview_command, load_texts
+from expert.interview.planner import Planner, interactions
+from expert.interview.session import DEFAULT_NAME, Session, load_session
 
 # "j" moves down in a questionary list, like the arrow key; an escape sequence (\x1b[B) could
 # be split between two reads of the pipe and taken for a lone Escape.
 ENTER, DOWN, CTRL_C = "\r", "j", "\x03"
 TIMEOUT = 60
-DETAILS = ["Dupont SARL", "Marie Dupont", "marie@dupont.example", "Atelier Martin", "Jean Martin",
-           "jean@martin.example"]
+FIRST_DETAILS = ["Dupont SARL", "Atelier Martin"]                  # client and provider: asked first
+LAST_DETAILS = ["Marie Dupont", "marie@dupont.example", "Jean Martin", "jean@martin.example"]  # for a letter
 
 
 @dataclass
@@ -81,7 +82,22 @@ class Keys:
         return self
 
     def details(self):
-        return self.type(*DETAILS)
+        return self.type(*FIRST_DETAILS)
+
+    def letter_details(self):
+        """Contact, their e-mail, signatory, our e-mail: asked last, only for a letter."""
+        return self.type(*LAST_DETAILS)
+
+    def back(self, factor=None):
+        """← Back, the last choice: after the values, "I don't know", "why?" and a blank line;
+        on a theme's check after yes, no, "why?"; on a text prompt, "<" alone."""
+        if factor is None:
+            self.parts.append("<" + ENTER)
+        elif factor == "gate":
+            self.parts.append(DOWN * 3 + ENTER)
+        else:
+            self.parts.append(DOWN * (len(self.knowledge.factors[factor].values) + 2) + ENTER)
+        return self
 
     def pick(self, factor, value):
         values = list(self.knowledge.factors[factor].values)
@@ -106,13 +122,17 @@ class Keys:
         return self
 
     def review_pick(self, index):
-        """From "see the recommendation" (the last line), down wraps to the first line."""
-        self.parts.append(DOWN * (1 + index) + ENTER)
+        """From "see the recommendation" (above "← Back", the last line), down wraps to the first."""
+        self.parts.append(DOWN * (2 + index) + ENTER)
         return self
 
     def confirm(self):
         self.parts.append(ENTER)
         return self
+
+    def finish(self):
+        """All correct at the review, then "write the files" under the verdict."""
+        return self.confirm().confirm()
 
     def interrupt(self):
         self.parts.append(CTRL_C)
@@ -128,6 +148,13 @@ def keys(knowledge):
 def here(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+PLANNED_EXIT = {
+    "payment_behaviour": "often_late", "discount_pressure": False, "profitability": "profitable",
+    "revenue_share": 12, "abusive_to_staff": "never", "unpaid_extra_work": False, "values_conflict": "none",
+    "strategic_fit": "core", "issue_raised": "warned_in_writing", "behaviour_trend": "stable",
+    "relationship_years": 4, "client_influence": "low", "notice_period_days": 30, "work_in_progress": True}
 
 
 def written_case(run: Run) -> dict:
@@ -146,10 +173,11 @@ def gates(*themes):
 # -- the adaptive path -------------------------------------------------------------------------
 
 def test_good_client_is_done_after_one_check_per_theme(here, keys, knowledge, advisor):
-    keys.details().all_true().all_true().all_true().all_true().confirm()
+    keys.details().all_true().all_true().all_true().all_true().finish()
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     assert run.result["asked"] == gates("money", "people", "work", "fit")
+    assert "Your contact there" not in run.screen     # no letter: no names asked for one
     assert run.result["assessment"].verdict == {"recommendation": "keep", "reconciliation": "open"}
     answers = written_case(run)["answers"]
     assert answers["payment_behaviour"] == "on_time"
@@ -165,8 +193,8 @@ def test_written_warning_ignored_leads_to_planned_exit(here, keys, knowledge, ad
      .pick("profitability", "profitable")
      .pick("abusive_to_staff", "never").pick("unpaid_extra_work", False).all_true()
      .pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable")
-     .type("4", "12").pick("client_influence", "low").type("30").pick("work_in_progress", True)
-     .confirm())
+     .type("4", "12").pick("client_influence", "low").type("30 days").pick("work_in_progress", True)
+     .finish().letter_details())
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     assert run.result["asked"] == [
@@ -181,7 +209,7 @@ def test_written_warning_ignored_leads_to_planned_exit(here, keys, knowledge, ad
 def test_abusive_client_ends_promptly_and_trend_is_not_asked_when_nothing_was_raised(here, keys, advisor):
     (keys.details().all_true().not_all().pick("abusive_to_staff", "abusive")
      .pick("issue_raised", "not_yet").type("2", "5").pick("client_influence", "low").type("0")
-     .pick("work_in_progress", False).confirm())
+     .pick("work_in_progress", False).finish().letter_details())
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     asked = run.result["asked"]
@@ -194,7 +222,7 @@ def test_abusive_client_ends_promptly_and_trend_is_not_asked_when_nothing_was_ra
 def test_haggling_client_is_asked_what_could_justify_a_concession(here, keys, advisor):
     (keys.details().not_all().pick("payment_behaviour", "on_time").pick("discount_pressure", True)
      .all_true().all_true().not_all().pick("values_conflict", "none").pick("strategic_fit", "core")
-     .pick("brings_referrals", False).type("1").confirm())
+     .pick("brings_referrals", False).type("1").finish().letter_details())
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     assert run.result["asked"][-4:] == ["values_conflict", "strategic_fit", "brings_referrals",
@@ -222,6 +250,113 @@ def test_pairs_are_only_searched_where_one_rule_reads_both(advisor):
     assert "work_in_progress" not in partners["scope_changes"]    # no rule reads both
 
 
+# -- going back --------------------------------------------------------------------------------
+
+def test_back_on_a_choice_asks_the_previous_question_again_with_its_answer(here, keys, advisor):
+    keys.details().not_all().pick("payment_behaviour", "often_late")
+    keys.back("discount_pressure")                  # at "discounts?": back to payments
+    keys.confirm()                                  # often late is chosen already: Enter keeps it
+    keys.interrupt()                                # at "discounts?" again
+    run = run_interview(str(keys), language="en")
+    assert isinstance(run.error, InterviewPaused)
+    assert run.result is None
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers == {"payment_behaviour": "often_late"} and saved.at == "discount_pressure"
+    assert saved.history[-2:] == ["gate:money", "payment_behaviour"]
+
+
+def test_back_on_a_text_prompt_and_several_steps_keeps_later_answers(here, keys, advisor):
+    # A good client up to the years of relationship... then back twice from the review.
+    (keys.details().not_all().pick("payment_behaviour", "often_late").pick("discount_pressure", False)
+     .pick("profitability", "profitable").pick("abusive_to_staff", "never").pick("unpaid_extra_work", False)
+     .all_true().pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable").type("4")
+     .back())                                       # "<" on the revenue share: back to the years
+    keys.retype("7")                                # the years, corrected
+    keys.back()                                     # back again on the share: to the years...
+    keys.back()                                     # ...and further back, to how it went since
+    keys.pick("behaviour_trend", "stable")          # unchanged (pointer already on it: Enter)
+    keys.parts[-1] = ENTER
+    keys.confirm()                                  # the years come back with 7: Enter keeps them
+    keys.interrupt()                                # at the share again
+    run = run_interview(str(keys), language="en")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers["relationship_years"] == 7 and saved.answers["behaviour_trend"] == "stable"
+    assert saved.answers["issue_raised"] == "warned_in_writing" and saved.at == "revenue_share"
+
+
+def test_changing_an_earlier_answer_forgets_the_answers_that_no_longer_apply(here, keys, advisor):
+    (keys.details().not_all().pick("payment_behaviour", "often_late").pick("discount_pressure", False)
+     .pick("profitability", "profitable").pick("abusive_to_staff", "never").pick("unpaid_extra_work", False)
+     .all_true().pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable"))
+    keys.back()                                     # "<" at the years: back to how it went since...
+    keys.parts.append(DOWN * 4 + ENTER)             # ...(on "stable": worse, ?, why, ← Back) and back again
+    keys.parts.append("k" * 2 + ENTER)              # what was tried: from the written warning up to nothing yet
+    keys.interrupt()
+    run = run_interview(str(keys), language="en")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers["issue_raised"] == "not_yet"
+    # How it went since is asked only once something was raised: forgotten, not written.
+    assert "behaviour_trend" not in saved.answers and "behaviour_trend" not in saved.history
+    assert saved.answers["payment_behaviour"] == "often_late"   # still applies: kept
+
+
+def test_going_back_to_a_theme_check_answered_yes_then_no_asks_its_questions(here, keys, advisor):
+    keys.details().all_true().back("gate")          # at the people check: back to the money check
+    keys.parts.append(DOWN + ENTER)                 # "yes" is chosen: one down is "not quite"
+    keys.confirm()                                  # payments come back with "on time": keep
+    keys.interrupt()
+    run = run_interview(str(keys), language="en")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.at == "discount_pressure" and saved.queue[:1] == ["discount_pressure"]
+
+
+def test_back_at_the_first_question_says_there_is_nothing_before(here, keys):
+    run = run_interview("\x1b" + ENTER + CTRL_C)    # Escape at the language, then English, then stop
+    assert isinstance(run.error, InterviewPaused), run.screen
+    assert "there is nothing before it" in run.screen or "il n'y a rien avant" in run.screen
+
+
+def test_a_resumed_interview_can_go_back_before_the_interruption(here, keys, advisor):
+    keys.details().not_all().pick("payment_behaviour", "sometimes_late").interrupt()
+    assert isinstance(run_interview(str(keys), language="en").error, InterviewPaused)
+    back = Keys(advisor.knowledge).back("discount_pressure").parts[0]
+    run = run_interview(back + ENTER + CTRL_C, resume="")     # back, keep "sometimes late", stop
+    assert isinstance(run.error, InterviewPaused)
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.at == "discount_pressure"
+    assert "payment_behaviour" in saved.history
+
+
+# -- progress ----------------------------------------------------------------------------------
+
+def test_progress_only_moves_forward_and_says_how_many_questions_are_left(here, keys, advisor):
+    (keys.details()
+     .not_all().pick("payment_behaviour", "often_late").pick("discount_pressure", False)
+     .pick("profitability", "profitable")
+     .pick("abusive_to_staff", "never").pick("unpaid_extra_work", False).all_true()
+     .pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable")
+     .type("4", "12").pick("client_influence", "low").type("30").pick("work_in_progress", True)
+     .finish().letter_details())
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, run.screen
+    bars = [line.count("▰") for line in run.screen.splitlines() if line.startswith("── ")]
+    assert len(bars) == len(run.result["asked"])                # one line per question
+    assert bars == sorted(bars) and bars[-1] > bars[0]          # never backwards
+    assert "about 4 questions left" in run.screen               # the first estimate: a check per theme
+    assert "about one question left" in run.screen
+
+
+def test_planner_estimate_counts_a_theme_check_as_one_question(advisor):
+    planner = Planner(advisor.engine)
+    first = planner.next_step({}, (), ())
+    assert first.kind == "gate" and first.left == 4
+    good = {f: advisor.knowledge.factors[f].values[0] for f in first.factors}
+    assert planner.next_step(good, (), ("money",)).left == 3
+
+
 # -- why? and "I don't know" -------------------------------------------------------------------
 
 def test_why_shows_the_reason_the_rules_and_their_passages(here, keys, knowledge):
@@ -244,7 +379,7 @@ def test_dont_know_is_kept_in_the_session_and_written_as_null(here, keys, adviso
     assert saved["unknown"] == ["payment_behaviour"] and "payment_behaviour" not in saved["answers"]
 
     resumed = Keys(advisor.knowledge).pick("discount_pressure", False).pick("profitability", "profitable")
-    resumed.all_true().all_true().all_true().confirm()
+    resumed.all_true().all_true().all_true().finish()
     run = run_interview(str(resumed), resume="")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     assert "payment_behaviour" not in run.result["asked"]
@@ -256,12 +391,12 @@ def test_dont_know_is_kept_in_the_session_and_written_as_null(here, keys, adviso
 
 def test_changing_an_answer_at_review_asks_what_became_relevant(here, keys, knowledge, advisor):
     # Good client first; at review, payments become "often late" (the first answer line:
-    # after the language and six details, index 7).
+    # after the language and the two names, index 3).
     keys.details().all_true().all_true().all_true().all_true()
-    keys.review_pick(7).pick("payment_behaviour", "often_late")
+    keys.review_pick(3).pick("payment_behaviour", "often_late")
     # (warned in writing: for money, after a mere conversation the trend changes nothing)
     keys.pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "improving")
-    keys.confirm()
+    keys.finish().letter_details()
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     # Disputed charges would change nothing once payments are often late: not asked.
@@ -273,14 +408,31 @@ def test_changing_an_answer_at_review_asks_what_became_relevant(here, keys, know
     assert_same_verdict_as_assess(run, advisor)
 
 
-def test_details_are_checked_and_asked_again(here, keys):
-    keys.type("", "Dupont SARL", "Marie Dupont", "not an address").retype("marie@dupont.example")
-    keys.type("Atelier Martin", "Jean Martin", "").interrupt()
+def test_details_are_checked_after_enter_and_asked_again(here, keys):
+    keys.type("", "Dupont SARL", "Atelier Martin").interrupt()
     run = run_interview(str(keys), language="fr")
     assert isinstance(run.error, InterviewPaused)
+    assert "✗ Une réponse est nécessaire ici." in run.screen
     saved = load_session(here / DEFAULT_NAME, keys.knowledge)
-    assert saved.client == {"name": "Dupont SARL", "contact": "Marie Dupont", "email": "marie@dupont.example"}
-    assert saved.provider == {"name": "Atelier Martin", "signatory": "Jean Martin", "email": None}
+    assert saved.client == {"name": "Dupont SARL"} and saved.provider == {"name": "Atelier Martin"}
+
+
+def test_names_for_the_letter_are_asked_last_and_checked(here, keys, advisor):
+    (here / "last.yaml").write_text(yaml.safe_dump({
+        "language": "fr", "client": {"name": "Dupont SARL"}, "provider": {"name": "Atelier Martin"},
+        "answers": PLANNED_EXIT,
+    }), encoding="utf-8")
+    keys.confirm().finish()                          # nothing to revisit, all correct, write
+    keys.type("Marie Dupont", "not an address").retype("marie@dupont.example").type("Jean Martin", "")
+    run = run_interview(str(keys), answers="last.yaml")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    verdict = run.screen.index("Recommandation : Mettre fin à la relation de façon planifiée")
+    assert run.screen.index("Pour la lettre, encore quelques renseignements") > verdict
+    assert "✗ Il faut une adresse e-mail" in run.screen
+    case = written_case(run)
+    assert case["client"] == {"name": "Dupont SARL", "contact": "Marie Dupont", "email": "marie@dupont.example"}
+    assert case["provider"] == {"name": "Atelier Martin", "signatory": "Jean Martin"}
+    assert (run.result["folder"] / "letter.txt").exists()
 
 
 # -- nothing is lost ---------------------------------------------------------------------------
@@ -337,13 +489,30 @@ def test_resuming_from_a_foreign_file_is_refused(here):
                               "(it has no 'format: adieu-interview-session')")
 
 
+def test_a_session_saved_by_the_previous_version_is_still_resumed(here, keys, advisor):
+    (here / DEFAULT_NAME).write_text(json.dumps({
+        "format": "adieu-interview-session", "version": 1, "language": "en",
+        "client": {"name": "Dupont SARL", "contact": None}, "provider": {"name": "Atelier Martin"},
+        "answers": {"payment_behaviour": "on_time"}, "unknown": [], "checked_themes": ["money"],
+        "queue": [], "revisit": False, "source": None, "out": None, "policy": None, "at": "discount_pressure"}),
+        encoding="utf-8")
+    keys.pick("discount_pressure", False).interrupt()
+    run = run_interview(str(keys), resume="")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers == {"payment_behaviour": "on_time", "discount_pressure": False}
+    assert json.loads((here / DEFAULT_NAME).read_text(encoding="utf-8"))["version"] == 2
+
+
 def test_session_round_trips_every_field(here, knowledge):
     session = Session(here / "s.json", language="en", client={"name": "X", "email": None},
                       answers={"revenue_share": 12.5, "brings_referrals": False}, unknown=["profitability"],
-                      checked_themes=["money"], queue=["client.email"], out="/somewhere", at="revenue_share")
+                      checked_themes=["money"], queue=["client.email"], history=["language", "gate:money"],
+                      gates={"money": ["payment_behaviour", "profitability"]}, out="/somewhere", at="revenue_share")
     session.save()
     back = load_session(here / "s.json", knowledge)
-    for name in ("language", "client", "answers", "unknown", "checked_themes", "queue", "out", "at"):
+    for name in ("language", "client", "answers", "unknown", "checked_themes", "queue", "history", "gates", "out",
+                 "at"):
         assert getattr(back, name) == getattr(session, name)
 
 
@@ -357,8 +526,8 @@ def test_answers_file_asks_only_what_is_missing(here, keys, advisor):
                     "abusive_to_staff": "never", "team_morale_impact": "none", "undermines_expertise": "no",
                     "client_influence": None},
     }), encoding="utf-8")
-    # Missing details first (contact, two e-mails), then nothing to revisit, then the rest.
-    keys.type("", "", "").confirm().all_true().all_true().confirm()
+    # Nothing to revisit, then the rest; a client to keep gets no letter: no names asked.
+    keys.confirm().all_true().all_true().finish()
     run = run_interview(str(keys), answers="last.yaml")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     assert run.result["asked"] == gates("work", "fit")
@@ -387,13 +556,13 @@ def test_revisiting_an_answer_from_a_case_file_asks_it_again(here, keys, advisor
 def test_existing_files_are_never_overwritten_without_force(here, keys, advisor):
     (here / "dupont-sarl").mkdir()
     (here / "dupont-sarl" / "case.yaml").write_text("# mine\n", encoding="utf-8")
-    keys.details().all_true().all_true().all_true().all_true().confirm().retype("elsewhere")
+    keys.details().all_true().all_true().all_true().all_true().finish().retype("elsewhere")
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     assert (here / "dupont-sarl" / "case.yaml").read_text(encoding="utf-8") == "# mine\n"
     assert (here / "elsewhere" / "case.yaml").exists()
 
-    again = Keys(advisor.knowledge).details().all_true().all_true().all_true().all_true().confirm()
+    again = Keys(advisor.knowledge).details().all_true().all_true().all_true().all_true().finish()
     run = run_interview(str(again), language="en", force=True)
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     assert (here / "dupont-sarl" / "case.yaml").read_text(encoding="utf-8").startswith("# Case file written")
@@ -409,8 +578,8 @@ def test_no_terminal_says_so_and_points_to_assess(adieu, tmp_path):
 # -- small pieces ------------------------------------------------------------------------------
 
 def test_every_interview_text_exists_in_both_languages(knowledge):
-    chrome = load_chrome(knowledge)
-    for key, text in chrome.texts.items():
+    texts = load_texts(knowledge)
+    for key, text in texts.texts.items():
         assert text("fr") and text("en"), key
 
 
@@ -419,12 +588,12 @@ def test_every_text_the_interview_says_is_checked_when_interview_yaml_is_loaded(
     import re
     from pathlib import Path
 
-    import expert.interview as module
+    import expert.interview as package
+    from expert.interview.texts import REQUIRED_TEXTS
 
-    source = Path(module.__file__).read_text(encoding="utf-8")
-    used = set(re.findall(r'(?:self\.t|chrome)\("([a-z_.]+)"', source))
-    used |= set(re.findall(r'"(\w+_file)"\)\]', source))
-    assert used and used <= set(module.REQUIRED_TEXTS), used - set(module.REQUIRED_TEXTS)
+    source = "".join(path.read_text(encoding="utf-8") for path in Path(package.__file__).parent.glob("*.py"))
+    used = set(re.findall(r'(?:self\.t|texts|self\.words|words)\("([a-z_.]+)"', source))
+    assert len(used) > 40 and used <= set(REQUIRED_TEXTS), used - set(REQUIRED_TEXTS)
 
 
 @pytest.mark.parametrize("environment, expected", [

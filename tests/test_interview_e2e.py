@@ -14,7 +14,7 @@ import pexpect
 import pytest
 import yaml
 
-from expert.session import DEFAULT_NAME
+from expert.interview.session import DEFAULT_NAME
 
 WAIT = 30                                   # seconds for any one screen to appear
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]")
@@ -43,12 +43,12 @@ def questions(knowledge):
     return {factor_id: factor.question("en") for factor_id, factor in knowledge.factors.items()}
 
 
-def test_interrupted_interview_resumes_and_ends_with_the_verdict_of_assess(tmp_path, questions, adieu):
+def test_interview_goes_back_resumes_and_ends_with_the_verdict_of_assess(tmp_path, questions, adieu):
     child = spawn(tmp_path, "--language", "en")
-    for prompt, typed in [("Client's name", "Dupont SARL"), ("Your contact there", "Marie Dupont"),
-                          ("Their e-mail", "marie.dupont@example.com"), ("Your business's name", "Atelier Martin"),
-                          ("Who will sign", "Jean Martin"), ("Your e-mail", "jean@atelier-martin.example")]:
-        answer(child, prompt, typed + "\r")
+    answer(child, "Client's name", "Dupont SARL\r")
+    answer(child, "Your business's name", "Atelier Mertin\r")            # a typo...
+    answer(child, "Is all of this true of this client?", "jjj\r")       # ← Back (a choice prompt)
+    answer(child, "Your business's name", "\x15Atelier Martin\r")       # ...corrected
     answer(child, "Is all of this true of this client?", "j\r")          # not quite
     answer(child, questions["payment_behaviour"], "jj\r")                 # often late
     child.expect_exact(questions["discount_pressure"])
@@ -70,11 +70,17 @@ def test_interrupted_interview_resumes_and_ends_with_the_verdict_of_assess(tmp_p
     answer(child, questions["issue_raised"], "jj\r")                      # a written warning
     answer(child, questions["behaviour_trend"], "j\r")                    # nothing has changed
     answer(child, questions["relationship_years"], "4\r")
-    answer(child, questions["revenue_share"], "12\r")
+    answer(child, questions["revenue_share"], "\x1b")                      # Escape: back (a text prompt)
+    answer(child, questions["relationship_years"], "\x15" + "5\r")      # its answer was there: 4 -> 5
+    answer(child, questions["revenue_share"], "12 %\r")
     answer(child, questions["client_influence"], "\r")                    # not much
-    answer(child, questions["notice_period_days"], "30\r")
+    answer(child, questions["notice_period_days"], "30 days\r")
     answer(child, questions["work_in_progress"], "j\r")                   # yes
     answer(child, "Is everything right?", "\r")                           # all correct
+    answer(child, "What next?", "\r")                                     # write the files
+    for prompt, typed in [("Your contact there", "Marie Dupont"), ("Their e-mail", "marie.dupont@example.com"),
+                          ("Who will sign", "Jean Martin"), ("Your e-mail", "jean@atelier-martin.example")]:
+        answer(child, prompt, typed + "\r")
     child.expect_exact("To see this verdict again: adieu assess dupont-sarl/case.yaml")
     child.expect(pexpect.EOF)
     child.close()
@@ -83,24 +89,51 @@ def test_interrupted_interview_resumes_and_ends_with_the_verdict_of_assess(tmp_p
 
     case = yaml.safe_load((tmp_path / "dupont-sarl" / "case.yaml").read_text(encoding="utf-8"))
     assert case["client"] == {"name": "Dupont SARL", "contact": "Marie Dupont", "email": "marie.dupont@example.com"}
+    assert case["provider"]["name"] == "Atelier Martin"
     assert case["answers"] == {
         "payment_behaviour": "often_late", "discount_pressure": False, "profitability": "profitable",
         "revenue_share": 12, "abusive_to_staff": "never", "unpaid_extra_work": False, "values_conflict": "none",
         "strategic_fit": "core", "issue_raised": "warned_in_writing", "behaviour_trend": "stable",
-        "relationship_years": 4, "client_influence": "low", "notice_period_days": 30, "work_in_progress": True}
+        "relationship_years": 5, "client_influence": "low", "notice_period_days": 30, "work_in_progress": True}
     assert not (tmp_path / DEFAULT_NAME).exists()
 
     assessed = adieu("assess", "dupont-sarl/case.yaml", cwd=tmp_path)
     assert assessed.returncode == 0, assessed.stderr
-    assert assessed.stdout.strip() in screen                              # the very same report
-    assert assessed.stdout.startswith("Dupont SARL — Recommendation: End the relationship on a planned timeline")
+    verdict = assessed.stdout.split("\n\n")[0]                             # recommendation and outlook
+    assert verdict.startswith("Dupont SARL — Recommendation: End the relationship on a planned timeline")
+    assert verdict in screen                                              # the very same verdict
+
+
+def test_plain_interview_from_a_pipe_writes_the_same_case(tmp_path, adieu, knowledge):
+    """--plain reads numbered answers line by line: here from a pipe, not a terminal."""
+    lines = ["Dupont SARL", "Atelier Martin",
+             "2",                       # money: not quite
+             "3", "1", "1",             # often late, no haggling, a fair margin
+             "1", "1",                  # the team treated properly; no unpaid extra work
+             "1",                       # values and strategy: yes, all of it
+             "3", "2",                  # a written warning; nothing has changed
+             "<",                       # back, on the next (text) prompt...
+             "3",                       # ...to how it went since: now getting worse
+             "4", "12 %", "1", "30 days", "2",  # years, share, influence, notice, work in progress
+             "", "",                    # review: all correct; then write the files
+             "Marie Dupont", "marie@dupont.example", "Jean Martin", ""]
+    done = adieu("interview", "--plain", "--language", "en", cwd=tmp_path, input="\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "\x1b[" not in done.stdout                                     # nothing redrawn
+    assert "  1. Yes, all of it" in done.stdout and "Your choice (1 to" in done.stdout
+    case = yaml.safe_load((tmp_path / "dupont-sarl" / "case.yaml").read_text(encoding="utf-8"))
+    assert case["answers"]["issue_raised"] == "warned_in_writing"
+    assert case["answers"]["behaviour_trend"] == "worsening"
+    assert case["answers"]["revenue_share"] == 12 and case["answers"]["notice_period_days"] == 30
+    assert "Your contact there" in done.stdout
+    assessed = adieu("assess", "dupont-sarl/case.yaml", cwd=tmp_path)
+    assert assessed.stdout.split("\n\n")[0] in done.stdout
 
 
 def test_closing_the_terminal_keeps_every_answer(tmp_path, questions):
     child = spawn(tmp_path, "--language", "en")
-    for prompt, typed in [("Client's name", "Dupont SARL"), ("Your contact there", ""), ("Their e-mail", ""),
-                          ("Your business's name", "Atelier Martin"), ("Who will sign", ""), ("Your e-mail", "")]:
-        answer(child, prompt, typed + "\r")
+    answer(child, "Client's name", "Dupont SARL\r")
+    answer(child, "Your business's name", "Atelier Martin\r")
     answer(child, "Is all of this true of this client?", "j\r")
     answer(child, questions["payment_behaviour"], "j\r")                  # sometimes late
     child.expect_exact(questions["discount_pressure"])

@@ -13,7 +13,7 @@ from conftest import ROOT
 from expert.advisor import Advisor
 from expert.errors import KnowledgeError
 from expert.knowledge import load_knowledge
-from expert.planner import Planner, interactions
+from expert.interview.planner import Planner, interactions
 from expert.policy import load_policy
 from scenario_files import SCENARIOS, load_scenario
 

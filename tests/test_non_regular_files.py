@@ -125,7 +125,7 @@ def test_a_stray_named_pipe_in_a_portfolio_folder_is_one_skipped_row(tmp_path):
 def test_a_named_pipe_as_saved_session_is_refused(fifo, knowledge):
     # In-process: `interview --resume` needs a terminal before it reads the session.
     from expert.errors import InputError
-    from expert.session import load_session
+    from expert.interview.session import load_session
 
     with pytest.raises(InputError) as refused:
         load_session(fifo, knowledge)  # would block forever on open() if it were opened

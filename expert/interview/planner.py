@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import explain
-from .compiler import holds
-from .knowledge import Knowledge
+from .. import explain
+from ..compiler import holds
+from ..knowledge import Knowledge
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Step:
     kind: str           # "factor" or "gate"
     theme: str
     factors: tuple
+    left: int = 1       # questions still to come, this one included (an estimate: see Planner.next_step)
 
 
 class Planner:
@@ -107,22 +108,35 @@ class Planner:
         A partner that matters alone will be asked anyway and this factor looked at again
         afterwards, so pairs are only searched once nothing matters alone: the search is
         the costly part, and it then runs about once per interview.
+
+        `left` estimates the questions still to come from what can change the verdict now:
+        one per open question that could alone, a theme's check counted as one question;
+        once only pairs are left, the open questions that have an open partner. Answers can
+        open or close others, so it is an estimate, never a promise.
         """
         base = self.engine.reason(answers)
         open_ = self.open_factors(answers, unknown)
         alone = {f: self._alone(f, answers, base) for f in open_}
+        steps = []
         for theme in self.knowledge.themes:
             relevant = [f for f in open_ if alone[f] and self.knowledge.factors[f].theme == theme]
             if not relevant:
                 continue
             gate = tuple(f for f in relevant if self.knowledge.factors[f].ordered)
             if theme not in checked_themes and len(gate) >= 2:
-                return Step("gate", theme, gate)
-            return Step("factor", theme, (relevant[0],))
+                steps.append((Step("gate", theme, gate), 1 + len(relevant) - len(gate)))
+            else:
+                steps.append((Step("factor", theme, (relevant[0],)), len(relevant)))
+        if steps:
+            step = steps[0][0]
+            return Step(step.kind, step.theme, step.factors, sum(count for _, count in steps))
         quiet = self._quiet(answers, unknown, base)
+        # Those that could still matter together with an open question: an upper bound, as
+        # finding out for each would cost the pair search for all of them.
+        candidates = sum(1 for f in open_ if any(g in self.partners[f] for g in quiet))
         for factor_id in open_:
             if any(g in self.partners[factor_id] and self._together(factor_id, g, answers) for g in quiet):
-                return Step("factor", self.knowledge.factors[factor_id].theme, (factor_id,))
+                return Step("factor", self.knowledge.factors[factor_id].theme, (factor_id,), max(1, candidates))
         return None
 
 

@@ -2,7 +2,9 @@
 
 A session is a small JSON file (written atomically: the old version or the new one, never
 half) from which `adieu interview --resume` restores the interview at the question where
-it stopped. A file that is not an Adieu session, or is damaged, is refused in one line.
+it stopped, with the questions answered before it so that the user can still go back. A
+file that is not an Adieu session, or is damaged, is refused in one line. Version 1 files
+(without `history` and `gates`) are still read.
 """
 
 from __future__ import annotations
@@ -13,21 +15,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .case import PARTIES, case_from_data
-from .errors import InputError
-from .files import read_document, write_atomic
-from .knowledge import LANGUAGES, Knowledge
+from ..case import PARTIES, case_from_data
+from ..errors import InputError
+from ..files import read_document, write_atomic
+from ..knowledge import LANGUAGES, Knowledge
 
 MARKER = "adieu-interview-session"
-VERSION = 1
+VERSION = 2
 DEFAULT_NAME = "adieu-session.json"
+GATE = "gate:"                  # a theme's check in `queue` and `history`: "gate:money"
 DETAILS = tuple(f"{party}.{key}" for party, keys in PARTIES.items() for key in keys)
 
 
 @dataclass
 class Session:
     """Where the interview stands. `client`/`provider` hold None for a detail left empty;
-    `unknown` the factors answered "I don't know"; `queue` the questions to (re)ask first."""
+    `unknown` the factors answered "I don't know"; `queue` the questions to (re)ask first;
+    `history` the questions answered, in the order they were last answered (what "back"
+    walks through); `gates` the factors each theme's check covered."""
 
     path: Path
     language: str | None = None
@@ -37,6 +42,8 @@ class Session:
     unknown: list = field(default_factory=list)
     checked_themes: list = field(default_factory=list)
     queue: list = field(default_factory=list)
+    history: list = field(default_factory=list)
+    gates: dict = field(default_factory=dict)
     revisit: bool = False           # offer to revisit answers taken from a case file
     source: str | None = None       # the case file the answers were taken from
     out: str | None = None
@@ -65,6 +72,15 @@ class Session:
         else:
             self.answers[factor] = value
 
+    def answered(self, question: str):
+        """Note that a question was answered: it becomes the last step "back" returns to."""
+        if question in self.history:
+            self.history.remove(question)
+        self.history.append(question)
+
+    def given(self, factor: str) -> bool:
+        return factor in self.answers or factor in self.unknown
+
     def case_data(self, knowledge: Knowledge) -> dict:
         """The case-file shape; "I don't know" is written as null (unknown)."""
         data = {"language": self.language or LANGUAGES[0]}
@@ -82,7 +98,7 @@ class Session:
             "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "language": self.language, "client": self.client, "provider": self.provider,
             "answers": self.answers, "unknown": self.unknown, "checked_themes": self.checked_themes,
-            "queue": self.queue, "revisit": self.revisit, "source": self.source,
+            "queue": self.queue, "history": self.history, "gates": self.gates, "revisit": self.revisit, "source": self.source,
             "out": self.out, "policy": self.policy, "at": self.at,
         }
 
@@ -140,8 +156,16 @@ def load_session(path, knowledge: Knowledge) -> Session:
     session.answers = case.answers
     session.unknown = _names(data, "unknown", knowledge.factors, fail)
     session.checked_themes = _names(data, "checked_themes", knowledge.themes, fail)
-    questions = set(knowledge.factors) | set(DETAILS) | {"language"}
+    questions = set(knowledge.factors) | set(DETAILS) | {"language"} | {f"{GATE}{t}" for t in knowledge.themes}
     session.queue = _names(data, "queue", questions, fail)
+    session.history = _names(data, "history", questions, fail)
+    gates = data.get("gates") or {}
+    if not isinstance(gates, dict):
+        fail("damaged session: expected a mapping", key="gates")
+    for theme, factors in gates.items():
+        if theme not in knowledge.themes:
+            fail("damaged session: unknown theme", key=f"gates.{theme}")
+        session.gates[theme] = _names(gates, theme, knowledge.factors, fail)
     if not isinstance(data.get("revisit", False), bool):
         fail("damaged session: expected true or false", key="revisit")
     session.revisit = data.get("revisit", False)

@@ -1,0 +1,110 @@
+"""`adieu interview`: an adaptive questionnaire in the terminal that never loses an answer.
+
+One job per module: planner.py chooses the next question from the rule base alone,
+conversation.py asks it and concludes, session.py saves every answer, terminal.py draws
+the prompts (questionary, or plain numbered lines with --plain), texts.py holds the
+interview's own words from knowledge/interview.yaml. This module starts, resumes or
+continues an interview.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..case import PARTIES, case_from_data
+from ..errors import InputError, UsageError
+from ..files import read_document
+from ..knowledge import Knowledge, load_knowledge
+from .conversation import Interview, InterviewPaused, resume_command, shown
+from .session import DEFAULT_NAME, Session, load_session
+from .terminal import PlainTerminal, Terminal
+from .texts import Texts, default_language, load_texts
+
+__all__ = ["InterviewPaused", "PlainTerminal", "Terminal", "default_language", "interview_command",
+           "load_texts", "resume_command"]
+
+
+def interview_command(knowledge_dir=None, out=None, force=False, resume=None, answers=None, policy=None,
+                      language=None, plain=False, terminal=None) -> dict:
+    """`adieu interview`: start, resume or continue an interview. `resume` is None (do not),
+    "" (the default session file) or a path."""
+    from ..advisor import Advisor
+    from ..policy import load_policy
+
+    knowledge = load_knowledge(knowledge_dir)
+    texts = load_texts(knowledge)
+    said = language or default_language()
+    real_terminal = terminal is None
+    if real_terminal and not plain and not sys.stdin.isatty():
+        raise UsageError(texts("no_terminal", said))
+    if resume is not None and answers:
+        raise UsageError(texts("resume_and_answers", said))
+    if terminal is None:
+        terminal = PlainTerminal() if plain else Terminal()
+    terminal.words = lambda key, **values: texts(key, said, **values)
+    resumed = False
+    if resume is not None:
+        path = Path(resume or DEFAULT_NAME)
+        if not path.exists():
+            raise InputError(path, texts("no_session", said))
+        session, resumed = load_session(path, knowledge), True
+    else:
+        path = Path(DEFAULT_NAME)
+        session = Session(path)
+        if path.exists():
+            saved = load_session(path, knowledge)
+            if _resume_instead(saved, texts, terminal, language or saved.language or default_language()):
+                session, resumed = saved, True
+        if not resumed and answers:
+            _start_from_case(session, answers, knowledge)
+    if language:
+        session.language = language
+    if out:
+        session.out = str(Path(out).resolve())
+    if policy:
+        session.policy = str(Path(policy).resolve())
+    advisor = Advisor(knowledge=knowledge, policy=load_policy(knowledge, session.policy))
+    session.save()
+    interview = Interview(advisor, session, texts, terminal, force=force, resumed=resumed)
+    if real_terminal:
+        _closed_terminal_is_an_interruption()
+    return interview.run()
+
+
+def _closed_terminal_is_an_interruption():
+    """A closed terminal (SIGHUP) stops the interview like Ctrl-C: saved, resumable."""
+    import signal
+
+    def hang_up(signum, frame):
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, hang_up)
+
+
+def _resume_instead(saved: Session, texts: Texts, terminal, language: str) -> bool:
+    """A session is already saved here: resume it, or knowingly discard it."""
+    client = saved.detail("client.name") or texts("unnamed", language)
+    count = len(saved.answers) + len(saved.unknown)
+    choices = [(texts("existing_resume", language), True), (texts("existing_new", language), False)]
+    terminal.words = lambda key, **values: texts(key, language, **values)
+    while True:     # Escape (back) means nothing here: there is no question before this one
+        answer = terminal.select(texts("existing", language, path=shown(saved.path), client=client, count=count),
+                                 choices, instruction=None if terminal.plain else texts("select_instruction", language))
+        if isinstance(answer, bool):
+            return answer
+
+
+def _start_from_case(session: Session, path, knowledge: Knowledge):
+    """Fill the session from an existing case file; null answers are "I don't know"."""
+    doc = read_document(path)
+    case = case_from_data(doc.data, knowledge, str(path), doc.line)
+    session.language = case.language if "language" in doc.data else None
+    for party in PARTIES:
+        getattr(session, party).update(getattr(case, party))
+    session.answers = dict(case.answers)
+    raw = doc.data.get("answers") or {}
+    session.unknown = [f for f in knowledge.factors if f in raw and raw[f] is None]
+    session.source = str(path)
+    session.revisit = True

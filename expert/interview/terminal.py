@@ -1,0 +1,270 @@
+"""The interview's two terminals: questionary prompts, and plain numbered lines (--plain).
+
+Both offer the same four calls (say, select, text, checkbox) and know no words of their
+own: every text they show is given by the conversation. Whatever reaches into questionary
+and prompt_toolkit beyond their documented calls lives here (checked with questionary 2.1
+and prompt_toolkit 3.0.5x): lines that wrap instead of being cut (`Window.wrap_lines`,
+`get_line_prefix`), the Escape key for "back" (the application's key bindings), the
+checkbox's English "done" line erased (`erase_when_done`), and a resize that redraws the
+prompt on a cleared screen (`Application._on_resize`): the terminal reflows the lines
+already drawn, so erasing them from the old cursor position would leave a copy behind.
+
+Prompts raise KeyboardInterrupt on Ctrl-C and EOFError on a closed input, so that the
+conversation saves and says how to resume.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+
+SEPARATOR = object()            # a blank line between choices
+BACK = object()                 # the user asked for the previous question
+WIDTH = (40, 96)                # lines are wrapped to the terminal, within these bounds
+
+
+def same(a, b) -> bool:
+    return a == b and type(a) is type(b)
+
+
+class _Clock:
+    """Seconds from one answer to the next question on screen (the benchmark reads them)."""
+
+    def __init__(self):
+        self.waits: list = []
+        self._answered = None
+
+    def asked(self):
+        if self._answered is not None:
+            self.waits.append(time.perf_counter() - self._answered)
+
+    def answered(self):
+        self._answered = time.perf_counter()
+
+
+class Terminal(_Clock):
+    """questionary prompts; tests pass a pipe input and a dummy output."""
+
+    plain = False
+
+    def __init__(self, input=None, output=None, stream=None):
+        super().__init__()
+        self._io = {key: value for key, value in (("input", input), ("output", output)) if value is not None}
+        self.stream = stream
+
+    def say(self, text: str = ""):
+        stream = self.stream or sys.stdout
+        stream.write(text + "\n")
+        stream.flush()
+
+    def width(self) -> int:
+        return max(WIDTH[0], min(WIDTH[1], shutil.get_terminal_size((100, 24)).columns - 2))
+
+    def select(self, message: str, choices: list, default=None, instruction=None):
+        """choices: (title, value) pairs; SEPARATOR or ("--", title) for a heading line.
+        A choice whose value is BACK, or the Escape key, returns BACK."""
+        import questionary
+
+        items, chosen = [], None
+        for choice in choices:
+            if choice is SEPARATOR:
+                items.append(questionary.Separator(" "))
+            elif choice[0] == "--":
+                items.append(questionary.Separator(choice[1]))
+            else:
+                item = questionary.Choice(choice[0], value=_Value(choice[1]))
+                if chosen is None and default is not None and same(choice[1], default):
+                    chosen = item
+                items.append(item)
+        message, instruction = self._fit(message, instruction)
+        question = questionary.select(message, choices=items, default=chosen, instruction=instruction, **self._io)
+        _wrap_choices(question)
+        answer = self._ask(question)
+        return answer if answer is BACK else answer.value
+
+    def text(self, message: str, default: str = "", instruction=None):
+        """What was typed, or BACK for the Escape key. Checking it is the caller's job, after
+        Enter, so that no message appears from the first keystroke."""
+        import questionary
+
+        message, instruction = self._fit(message, instruction)
+        question = questionary.text(message, default=default, instruction=instruction, **self._io)
+        _wrap_choices(question)
+        return self._ask(question)
+
+    def checkbox(self, message: str, choices: list, instruction=None, summary=None) -> list:
+        """Ticked values; `summary(count)` is the line left on screen once it is answered."""
+        import questionary
+
+        items = [questionary.Choice(title, value=_Value(value)) for title, value in choices]
+        shown, instruction = self._fit(message, instruction)
+        question = questionary.checkbox(shown, choices=items, instruction=instruction, erase_when_done=True,
+                                        **self._io)
+        _wrap_choices(question)
+        answer = self._ask(question, back=False)
+        values = [item.value for item in answer]
+        if summary:
+            self.say(f"? {message} {summary(len(values))}")
+        return values
+
+    def _fit(self, message: str, instruction):
+        """The question wrapped between words to the terminal, and its hint on a line of its
+        own when it does not fit after it (prompt_toolkit would cut words in two)."""
+        import textwrap
+
+        columns = shutil.get_terminal_size((100, 24)).columns - 1
+        lines = textwrap.wrap(message, columns - 2) or [""]
+        wrapped = "\n  ".join(lines)
+        if instruction and len(lines[-1]) + len(instruction) + 4 > columns:
+            instruction = "\n  " + "\n  ".join(textwrap.wrap(instruction, columns - 2))
+        return wrapped, instruction
+
+    def _ask(self, question, back: bool = True):
+        if back:
+            _escape_goes_back(question)
+        self.asked()
+        answer = question.unsafe_ask()
+        self.answered()
+        return answer
+
+
+class _Value:
+    """A choice's value, boxed: questionary treats a None or falsy value as "no value"."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _escape_goes_back(question):
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    keys = KeyBindings()
+
+    @keys.add("escape", eager=True)
+    def _back(event):
+        # On a list that offers "← Back", Escape picks it, so that it shows as the answer.
+        control = _choices_of(question)
+        index = next((i for i, c in enumerate(control.choices if control else ())
+                      if isinstance(c.value, _Value) and c.value.value is BACK), None)
+        if index is not None:
+            control.pointed_at, control.is_answered = index, True
+        event.app.exit(result=BACK)
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys
+
+
+def _choices_of(question):
+    from questionary.prompts.common import InquirerControl
+
+    return next((w.content for w in question.application.layout.find_all_windows()
+                 if isinstance(w.content, InquirerControl)), None)
+
+
+def _wrap_choices(question):
+    """Long lines wrap on a narrow terminal (choices under their own text) instead of being
+    cut, and a resize redraws the prompt once, on a cleared screen."""
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    for window in app.layout.find_all_windows():
+        window.wrap_lines = _true
+        if isinstance(window.content, InquirerControl):
+            window.get_line_prefix = _continuation
+
+    def on_resize():
+        app.renderer.clear()
+        app._redraw()
+
+    app._on_resize = on_resize
+
+
+def _true():
+    return True
+
+
+def _continuation(line: int, wrap_count: int):
+    return "     " if wrap_count else ""
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class PlainTerminal(_Clock):
+    """`adieu interview --plain`: numbered choices, one line per prompt, nothing redrawn,
+    so that a screen reader, a dumb terminal or a pipe can follow. `words(key, **values)`
+    is set by the conversation: the few texts this terminal needs."""
+
+    plain = True
+
+    def __init__(self, input=None, stream=None):
+        super().__init__()
+        self.input = input or sys.stdin
+        self.stream = stream or sys.stdout
+        self.words = None
+        self._echoes = _isatty(self.input)
+
+    def say(self, text: str = ""):
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def width(self) -> int:
+        return WIDTH[1]
+
+    def _read(self, prompt: str) -> str:
+        self.stream.write(prompt)
+        self.stream.flush()
+        self.asked()
+        line = self.input.readline()
+        self.answered()
+        if not line:
+            raise EOFError
+        if not self._echoes:            # a pipe: show what was read, so the transcript reads well
+            self.stream.write(line if line.endswith("\n") else line + "\n")
+        return line.strip()
+
+    def select(self, message: str, choices: list, default=None, instruction=None):
+        self.say(message)
+        values, shown_default = [], None
+        for choice in choices:
+            if choice is SEPARATOR:
+                continue
+            if choice[0] == "--":
+                self.say(choice[1])
+                continue
+            values.append(choice[1])
+            self.say(f"  {len(values)}. {choice[0]}")
+            if shown_default is None and default is not None and same(choice[1], default):
+                shown_default = len(values)
+        prompt = (self.words("plain_choice_default", count=len(values), default=shown_default)
+                  if shown_default else self.words("plain_choice", count=len(values)))
+        while True:
+            typed = self._read(prompt + " ")
+            if not typed and shown_default:
+                return values[shown_default - 1]
+            if typed.isdigit() and 1 <= int(typed) <= len(values):
+                return values[int(typed) - 1]
+            self.say(self.words("plain_bad_choice", count=len(values)))
+
+    def text(self, message: str, default: str = "", instruction=None):
+        """The empty line keeps `default`, shown in brackets."""
+        shown = f" [{default}]" if default else ""
+        hint = f" {instruction}" if instruction else ""
+        typed = self._read(f"{message}{hint}{shown} ")
+        return typed or default
+
+    def checkbox(self, message: str, choices: list, instruction=None, summary=None) -> list:
+        """Numbers separated by spaces or commas; an empty line ticks nothing."""
+        self.say(message)
+        for number, (title, _) in enumerate(choices, 1):
+            self.say(f"  {number}. {title}")
+        while True:
+            typed = self._read(self.words("checkbox_plain") + " ").replace(",", " ").split()
+            if all(t.isdigit() and 1 <= int(t) <= len(choices) for t in typed):
+                return list(dict.fromkeys(choices[int(t) - 1][1] for t in typed))
+            self.say(self.words("plain_bad_choice", count=len(choices)))
