@@ -69,18 +69,24 @@ def build_parser() -> argparse.ArgumentParser:
     memo = commands.add_parser("memo", help="write the internal memo that justifies the recommendation")
     letter = commands.add_parser("letter", help="write the letter or e-mail draft to the client "
                                                 "(termination, problems to address, revised terms)")
-    for document, formats, default in ((memo, ("md", "html"), "md"), (letter, ("text", "md", "html", "eml"), "text")):
+    for document, formats, default in ((memo, ("md", "html", "pdf", "docx"), "md"),
+                                       (letter, ("text", "md", "html", "eml", "pdf", "docx"), "text")):
         document.add_argument("case", metavar="CASE", help="case file (YAML or JSON)")
         document.add_argument("--format", choices=formats, default=default,
-                              help=f"default {default}" + ("; eml is a draft to open in a mail client"
-                                                           if document is letter else "; html prints on one page"))
+                              help=f"default {default}; pdf is ready to print (A4), docx to edit in a word "
+                                   f"processor" + ("; eml is a draft to open in a mail client" if document is letter
+                                                   else ""))
         document.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
         document.add_argument("--force", action="store_true", help="replace FILE if it already exists")
         document.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
         document.add_argument("--date", metavar="YYYY-MM-DD", type=_iso_date,
                               help="date the document as of this day (default: today); end dates follow from it")
+        document.add_argument("--template", metavar="FILE",
+                              help="with --format docx: your own letterhead, a .docx made from the shipped one")
     letter.add_argument("--kind", choices=("auto", "termination", "address", "renegotiate"), default="auto",
                         help="default auto: the letter the recommendation calls for (none to keep the client)")
+    letter.add_argument("--attach-pdf", action="store_true",
+                        help="with --format eml: attach the letter as a PDF to the e-mail draft")
     memo.set_defaults(run=run_memo)
     letter.set_defaults(run=run_letter)
 
@@ -89,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio.add_argument("input", metavar="INPUT", help="CSV file (one row per client) or folder of case files")
     portfolio.add_argument("--format", choices=("text", "csv", "json"), default="text")
     portfolio.add_argument("--out", metavar="DIR", help="also write each client's memo and letter in this folder")
+    portfolio.add_argument("--documents", metavar="LIST", default=None,
+                           help="with --out: the formats to write, among pdf, docx, eml (comma-separated; "
+                                "the memo and text letter are always written)")
     portfolio.add_argument("--force", action="store_true", help="replace files that already exist in that folder")
     portfolio.add_argument("--jobs", type=int, default=1, metavar="N",
                            help="spread the work over N processes, at most one per CPU (same output as with 1; default 1)")
@@ -232,19 +241,36 @@ def _deliver(args, rendered, what: str, assessment, documents) -> int:
     return 0
 
 
+def _template(args):
+    """--template: only for docx, and checked when the document is rendered."""
+    if args.template and args.format != "docx":
+        raise UsageError(f"adieu {args.command}: --template is for --format docx")
+    return args.template
+
+
 def run_memo(args) -> int:
+    template = _template(args)
     assessment, documents = _assess_for_document(args)
-    return _deliver(args, documents.memo(assessment, args.format, today=args.date), "memo", assessment, documents)
+    return _deliver(args, documents.memo(assessment, args.format, today=args.date, template=template), "memo",
+                    assessment, documents)
 
 
 def run_letter(args) -> int:
     """Exit 0 without writing anything when the recommendation calls for no letter: that is an
     answer, not an error; the message on stderr says why and how to write one anyway."""
+    template = _template(args)
+    if args.attach_pdf and args.format != "eml":
+        raise UsageError("adieu letter: --attach-pdf is for --format eml")
     assessment, documents = _assess_for_document(args)
     if documents.letter_kind(assessment, args.kind) is None:
         print(f"adieu: {documents.no_letter_reason(assessment, today=args.date)}", file=sys.stderr)
         return 0
-    rendered = documents.letter(assessment, args.format, args.kind, today=args.date)
+    attachment = None
+    if args.attach_pdf:
+        pdf = documents.letter(assessment, "pdf", args.kind, today=args.date)
+        attachment = (documents.attachment_name(assessment), pdf.content)
+    rendered = documents.letter(assessment, args.format, args.kind, today=args.date, template=template,
+                                attachment=attachment)
     return _deliver(args, rendered, "eml" if args.format == "eml" else "letter", assessment, documents)
 
 

@@ -32,23 +32,27 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from . import typography
 from .emails import NotAnAddress, checked
 from .errors import AdieuError, InputError
 from .files import read_document
 from .resources import PACKAGE, data_dir
+from .typography import Typography, user_text
 
 if TYPE_CHECKING:
     from .advisor import Assessment
 
-MEMO_FORMATS = ("md", "html")
-LETTER_FORMATS = ("text", "md", "html", "eml")
+MEMO_FORMATS = ("md", "html", "pdf", "docx")
+LETTER_FORMATS = ("text", "md", "html", "eml", "pdf", "docx")
+BINARY_FORMATS = ("pdf", "docx")
 KINDS = ("termination", "address", "renegotiate")
 NO_LETTER = "none"
 SETTINGS_FILE = "documents.yaml"
 NOTES_NEEDED = {"note", "written_memo", "written_letter", "written_eml"}   # in documents.yaml, per language
 MEMO_FILE, LETTER_FILE = "memo.md", "letter.txt"   # the names of each client's documents
+TYPOGRAPHY_FILE = "typography.yaml"
 PART = "\x1e"                     # separates the parts of a letter; user text never holds it
-UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ue000-\ue0ff]+")  # controls, and our marks
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])|(&(?=#?\w+;))")
 
 
@@ -80,6 +84,7 @@ class Rendered:
     content: str | bytes
     kind: str | None = None
     notes: list = field(default_factory=list)
+    placeholders: list = field(default_factory=list)
 
 
 # -- the line syntax of content templates --------------------------------------------------
@@ -170,19 +175,42 @@ class Documents:
     def __init__(self, templates_dir=None):
         self.root = Path(templates_dir) if templates_dir is not None else default_templates_dir()
         self.settings = _Settings(self.root / SETTINGS_FILE)
+        self._typography = None
         self._environments: dict = {}
+
+    @property
+    def typography(self) -> Typography:
+        if self._typography is None:
+            try:
+                self._typography = Typography(self.root / TYPOGRAPHY_FILE)
+            except InputError as error:
+                raise TemplateError(str(error)) from None
+        return self._typography
 
     # public API ------------------------------------------------------------------------------
 
-    def memo(self, assessment: "Assessment", form: str = "md", today: date | None = None) -> Rendered:
-        """The internal memo that justifies the recommendation (md or html)."""
+    def memo(self, assessment: "Assessment", form: str = "md", today: date | None = None,
+             template=None) -> Rendered:
+        """The internal memo that justifies the recommendation (md, html, pdf or docx;
+        `template`: a .docx of the user's own for docx)."""
         if form not in MEMO_FORMATS:
             raise ValueError(f"memo format must be one of {MEMO_FORMATS}")
         today = today or date.today()
         context = self._context(assessment, today, self.planned_kind(assessment), "memo")
-        content = self._render("text", f"memo/{assessment.language}.j2", context)
-        page = self._render(form, f"memo/layout/{form}.j2", {**context, "blocks": parse_blocks(content)})
-        return Rendered(page, notes=self._notes(context))
+        content = self._content(f"memo/{assessment.language}.j2", context)
+        running = [context["client"]["name"] or context["contact"]["name"],
+                   self.settings.format_date(today, assessment.language), context["confidential"]]
+        layout = {**context, "blocks": parse_blocks(content), "running": " · ".join(filter(None, running))}
+        if form == "docx":
+            from .wordprocessing import docx_document
+            page = docx_document(template or self.root / "memo/layout/memo.docx", layout)
+        elif form == "pdf":
+            from .printing import pdf_document
+            page = pdf_document(lambda numbered: self._render("pdf", "memo/layout/pdf.j2",
+                                                              {**layout, "numbered": numbered}), numbered=True)
+        else:
+            page = self._render(form, f"memo/layout/{form}.j2", layout)
+        return Rendered(page, notes=self._notes(context), placeholders=typography.placeholders(content))
 
     def client_files(self, assessment: "Assessment", today: date | None = None) -> tuple:
         """([(file name, content, "memo" or "letter")], notes): the memo and, when the
@@ -216,11 +244,14 @@ class Documents:
     def no_letter_reason(self, assessment: "Assessment", today: date | None = None) -> str:
         """Why no letter is written for this case, in the case's language."""
         context = self._context(assessment, today or date.today(), None, "letter")
-        return " ".join(self._render("text", f"letter/none/{assessment.language}.j2", context).split())
+        return " ".join(typography.plain(self._content(f"letter/none/{assessment.language}.j2", context)).split())
 
     def letter(self, assessment: "Assessment", form: str = "text", kind: str = "auto",
-               today: date | None = None, now: datetime | None = None) -> Rendered:
-        """The letter or e-mail draft to the client. Raises NoLetter when `auto` finds none."""
+               today: date | None = None, now: datetime | None = None, template=None,
+               attachment: tuple | None = None) -> Rendered:
+        """The letter or e-mail draft to the client. Raises NoLetter when `auto` finds none.
+        `template`: a .docx of the user's own for docx; `attachment`: (file name, PDF bytes)
+        the e-mail draft carries."""
         if form not in LETTER_FORMATS:
             raise ValueError(f"letter format must be one of {LETTER_FORMATS}")
         chosen = self.letter_kind(assessment, kind)
@@ -234,7 +265,8 @@ class Documents:
         medium = "email" if form == "eml" else "letter"
         context = self._context(assessment, today, chosen, medium)
         self._require_signature(assessment, context)
-        parts = _split_parts(self._render("text", f"letter/{chosen}/{assessment.language}.j2", context))
+        content = self._content(f"letter/{chosen}/{assessment.language}.j2", context)
+        parts = _split_parts(content)
         letter = {
             "dateline": parts.get("dateline", ""),
             "sender": _lines(parts.get("sender", "")),
@@ -249,22 +281,36 @@ class Documents:
         layout = {**context, "letter": letter}
         if form == "eml":
             body = self._render("text", "letter/layout/eml.j2", layout)
-            content = _email_draft(assessment, context, letter["subject"], body, now)
+            content = _email_draft(assessment, context, typography.plain(letter["subject"]), body, now, attachment)
+        elif form == "docx":
+            from .wordprocessing import docx_document
+            content = docx_document(template or self.root / "letter/layout/letter.docx", layout)
+        elif form == "pdf":
+            from .printing import pdf_document
+            content = pdf_document(lambda numbered: self._render("pdf", "letter/layout/pdf.j2",
+                                                                 {**layout, "numbered": numbered}), numbered=False)
         else:
             content = self._render(form, f"letter/layout/{form}.j2", layout)
-        return Rendered(content, chosen, self._notes(context))
+        gaps = typography.placeholders("\n".join(parts.values()))
+        return Rendered(content, chosen, self._notes(context, gaps), gaps)
+
+    def attachment_name(self, assessment: "Assessment") -> str:
+        """The file name of the PDF letter an e-mail draft carries, in the case's language."""
+        return self.settings.formats[assessment.language].get("attachment", "letter") + ".pdf"
 
     # rendering -------------------------------------------------------------------------------
 
     def environment(self, form: str) -> jinja2.Environment:
-        """One environment per output format: autoescape for HTML, Markdown escaping for md,
-        nothing for text. Undefined variables are errors, never silent blanks."""
+        """One environment per output format: `content` for the content templates (what the
+        user typed is marked, so that typography leaves it alone), autoescape for HTML and
+        PDF, Markdown escaping for md, nothing for text. Undefined variables are errors,
+        never silent blanks."""
         if form not in self._environments:
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(str(self.root)),
                 undefined=jinja2.StrictUndefined,
-                autoescape=(form == "html"),
-                finalize=_markdown_escape if form == "md" else None,
+                autoescape=form in ("html", "pdf"),
+                finalize={"md": _markdown_escape, "content": typography.protect}.get(form),
                 trim_blocks=True,
                 lstrip_blocks=True,
                 keep_trailing_newline=True,
@@ -272,19 +318,31 @@ class Documents:
             )
             env.filters["date"] = self._date_filter
             env.filters["number"] = self._number_filter
+            env.filters["money"] = self._money_filter
             env.filters["ucfirst"] = _ucfirst
+            env.filters["plain"] = typography.plain
             env.globals["part"] = lambda name: PART + name
             self._environments[form] = env
         return self._environments[form]
 
+    def _content(self, name: str, context: dict) -> str:
+        """A content template rendered, with the typography of its language applied to all
+        but what the user typed. Superscripts and gaps stay marked for the layout."""
+        return self.typography.apply(self._template("content", name).render(context).rstrip() + "\n",
+                                     context["lang"])
+
     def _render(self, form: str, name: str, context: dict) -> str:
+        """A layout rendered and made final for its format (typography.finish)."""
+        text = self._template(form, name).render(context).rstrip() + "\n"
+        return typography.finish(text, "html" if form in ("html", "pdf") else "plain")
+
+    def _template(self, form: str, name: str) -> jinja2.Template:
         try:
-            template = self.environment(form).get_template(name)
+            return self.environment(form).get_template(name)
         except jinja2.TemplateNotFound:
             raise TemplateError(f"{self.root / name}: template missing from this installation") from None
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(f"{error.filename}:{error.lineno}: template error: {error.message}") from None
-        return template.render(context).rstrip() + "\n"
 
     @jinja2.pass_context
     def _date_filter(self, context, value: date) -> str:
@@ -293,6 +351,10 @@ class Documents:
     @jinja2.pass_context
     def _number_filter(self, context, value) -> str:
         return self.settings.format_number(value, context["lang"])
+
+    @jinja2.pass_context
+    def _money_filter(self, context, value) -> str:
+        return self.settings.format_money(value, context["lang"])
 
     # the context the templates see ---------------------------------------------------------
 
@@ -379,12 +441,15 @@ class Documents:
             "client": _party(a.case.client, ("name", "contact", "email")),
             "provider": _party(a.case.provider, ("name", "signatory", "email")),
             "contact": self.settings.person(_one_line(a.case.client.get("contact"))),
+            "confidential": self.settings.formats[lang].get("confidential", ""),
         }
 
-    def _notes(self, context: dict) -> list:
+    def _notes(self, context: dict, gaps: list = ()) -> list:
         """Notes for the user, in the case's language (documents.yaml `notes`); a language
         without a note's text does not need that note (English letters greet by name)."""
         texts, notes = self.settings.notes.get(context["lang"], {}), []
+        if gaps and "fill_in" in texts:
+            notes.append(texts["fill_in"].format(gaps=", ".join(typography.plain(g) for g in gaps)))
         if context["notice"]["assumed"] and context["kind"] == "termination" and "notice_assumed" in texts:
             notes.append(texts["notice_assumed"].format(
                 days=context["notice"]["days"], end=self.settings.format_date(context["dates"]["end"], context["lang"])))
@@ -428,9 +493,8 @@ class _Settings:
         self.mitigating = tuple(self._get(self._mapping(data, ("memo",)), ("memo", "mitigating"), list))
         self.formats = self._mapping(data, ("formats",))
         for lang, spec in self.formats.items():
-            months = spec.get("months") if isinstance(spec, dict) else None
-            if not isinstance(months, list) or len(months) != 12 or not {"date", "decimal_mark"} <= set(spec):
-                self._fail(("formats", lang), "expected date, first_day, months (twelve) and decimal_mark")
+            if not isinstance(spec, dict) or not {"locale", "date", "currency"} <= set(spec):
+                self._fail(("formats", lang), "expected locale, date, currency (first_of_month optional)")
         self.honorifics = self._mapping(data, ("honorifics",))
         self.notes = self._mapping(data, ("notes",))
         for lang, texts in self.notes.items():
@@ -445,17 +509,29 @@ class _Settings:
         return self.letters[value]
 
     def format_date(self, value: date, lang: str) -> str:
+        """A date in the language's pattern (Babel/CLDR), `first_of_month` for the 1st."""
+        from babel.dates import format_date
+
         spec = self.formats[lang]
-        day = spec.get("first_day", "1") if value.day == 1 else str(value.day)
-        return spec["date"].format(day=day, month=spec["months"][value.month - 1], year=value.year)
+        pattern = spec.get("first_of_month", spec["date"]) if value.day == 1 else spec["date"]
+        return format_date(value, pattern, locale=spec["locale"])
 
     def format_number(self, value, lang: str) -> str:
-        return f"{value:g}".replace(".", self.formats[lang]["decimal_mark"])
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.formats[lang]["locale"])
+
+    def format_money(self, value, lang: str) -> str:
+        from babel.numbers import format_currency
+
+        spec = self.formats[lang]
+        return format_currency(value, spec["currency"], locale=spec["locale"])
 
     def person(self, written: str | None) -> dict:
         """A contact as written ('Mme Marie Dupont'), split into honorific, name and surname."""
         if not written:
             return {"written": None, "honorific": None, "name": None, "surname": None, "gender": None}
+        written = user_text(written)
         words = written.split()
         gender = honorific = None
         for candidate, prefixes in self.honorifics.items():
@@ -464,8 +540,8 @@ class _Settings:
                 honorific, words = words[0], words[1:]
                 break
         surname = " ".join(words[1:]) if len(words) > 1 else words[0]
-        return {"written": written, "honorific": honorific, "name": " ".join(words), "surname": surname,
-                "gender": gender}
+        return {"written": written, "honorific": user_text(honorific), "name": user_text(" ".join(words)),
+                "surname": user_text(surname), "gender": gender}
 
     def _get(self, mapping, keys, kind):
         value = mapping.get(keys[-1]) if isinstance(mapping, dict) else None
@@ -505,7 +581,8 @@ def _one_line(value) -> str | None:
 
 
 def _party(given: dict, fields: tuple) -> dict:
-    return {name: _one_line(given.get(name)) for name in fields}
+    """A party's details as the user wrote them: no typography rule ever touches them."""
+    return {name: user_text(_one_line(given.get(name))) for name in fields}
 
 
 def _source_title(knowledge, source_id: str) -> str:
@@ -570,8 +647,10 @@ def _lines(text: str) -> list:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _email_draft(a: "Assessment", context: dict, subject: str, body: str, now: datetime) -> bytes:
-    """An RFC 5322 draft (X-Unsent: 1): mail clients open it ready to review and send.
+def _email_draft(a: "Assessment", context: dict, subject: str, body: str, now: datetime,
+                 attachment: tuple | None = None) -> bytes:
+    """An RFC 5322 draft (X-Unsent: 1): mail clients open it ready to review and send; with
+    `attachment` (file name, PDF bytes), the printable letter travels with it.
 
     The standard library decodes RFC 2047 encoded words (=?utf-8?q?...?=) when it parses or
     folds a header, so a name written as one could become a line break and a header of its
@@ -591,6 +670,9 @@ def _email_draft(a: "Assessment", context: dict, subject: str, body: str, now: d
     message["Date"] = format_datetime(now)
     message["X-Unsent"] = "1"
     message.set_content(body, charset="utf-8", cte="quoted-printable")
+    if attachment is not None:
+        name, data = attachment
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
     return message.as_bytes()
 
 

@@ -41,10 +41,17 @@ MONTHS = {
 FORBIDDEN = re.compile(
     r"\b(toxi\w*|abus\w*|rude\w*|unethical|aggressi\w*|agressi\w*|hostil\w*|insult\w*|disrespect\w*|"
     r"irrespectu\w*|threat\w*|menaç\w*|unacceptable|inacceptable|impoli\w*|grossi[eè]r\w*|injuri\w*|"
-    r"contraires? à l'éthique|non éthique|mauvais client\w*|bad client\w*)",
+    r"contraires? à l['’]éthique|non éthique|mauvais client\w*|bad client\w*)",
     re.IGNORECASE,
 )
 HANDOVER = {"fr": "travaux en cours", "en": "work in progress"}
+
+
+def typeset(documents, text: str, lang: str) -> str:
+    """A rule-base string as the documents print it, typography applied."""
+    from expert.typography import plain
+
+    return plain(documents.typography.apply(text, lang))
 
 # (case, document, format, kind): what each golden case renders. File: <case>.<document>.<ext>
 GOLDEN_DOCUMENTS = [
@@ -221,9 +228,10 @@ def test_door_is_left_open_only_when_reconciliation_is_open(path, advisor, docum
     assert (open_door in text) == (assessment.verdict["reconciliation"] == "open")
     if assessment.verdict["reconciliation"] == "conditional":
         for finding in assessment.conditions("reconciliation"):
-            assert assessment.knowledge.findings[finding].change(assessment.language) in text
+            assert typeset(documents, assessment.knowledge.findings[finding].change(assessment.language),
+                           assessment.language) in text
     if assessment.verdict["reconciliation"] == "closed":
-        assert not any(f.change and f.change(assessment.language) in text
+        assert not any(f.change and typeset(documents, f.change(assessment.language), assessment.language) in text
                        for f in assessment.knowledge.findings.values())
 
 
@@ -368,7 +376,7 @@ def test_french_letter_greets_by_honorific_and_e_mail_says_bonjour(advisor, docu
     assessment = advisor.assess(advisor.case(case))
     letter = documents.letter(assessment, "text", "termination", today=TODAY).content
     assert "\nMadame,\n" in letter
-    assert "Je vous prie d'agréer, Madame, l'expression de mes salutations distinguées." in letter
+    assert "Je vous prie d’agréer, Madame, l’expression de mes salutations distinguées." in letter
     draft = email.message_from_bytes(documents.letter(assessment, "eml", "termination", today=TODAY).content,
                                      policy=email.policy.default).get_content()
     assert draft.startswith("Bonjour Madame Dupont,")
