@@ -164,6 +164,7 @@ def run_portfolio(args) -> int:
         raise UsageError("adieu portfolio: --jobs must be 1 or more")
     knowledge = load_knowledge(args.knowledge)
     policy = load_policy(knowledge, args.policy)
+    formats = _document_formats(args)
     bar = None
     if not args.quiet and sys.stderr.isatty():
         bar = _progress_bar(args.input)
@@ -173,7 +174,8 @@ def run_portfolio(args) -> int:
 
     try:
         review = review_portfolio(args.input, knowledge, policy, jobs=args.jobs, out=args.out, force=args.force,
-                                  report=report, progress=bar.update if bar is not None else None)
+                                  report=report, progress=bar.update if bar is not None else None,
+                                  formats=formats)
     finally:
         if bar is not None:
             bar.close()
@@ -196,6 +198,22 @@ def _progress_bar(path):
     except OSError:
         total = None        # review_portfolio says what is wrong with the input
     return tqdm(total=total, file=sys.stderr, unit=" clients", mininterval=0.25, dynamic_ncols=True, leave=False)
+
+
+def _document_formats(args) -> tuple:
+    """--documents pdf,docx,eml: the letter's formats beside the memo and text letter."""
+    if args.documents is None:
+        return ()
+    from .documents import EXTRA_FORMATS
+
+    if args.out is None:
+        raise UsageError("adieu portfolio: --documents needs --out DIR")
+    formats = tuple(dict.fromkeys(f.strip() for f in args.documents.split(",") if f.strip()))
+    wrong = [f for f in formats if f not in EXTRA_FORMATS]
+    if wrong or not formats:
+        raise UsageError(f"adieu portfolio: --documents takes {', '.join(EXTRA_FORMATS)} separated by commas, "
+                         f"got {args.documents!r}")
+    return formats
 
 
 def _iso_date(text: str):

@@ -50,6 +50,8 @@ NO_LETTER = "none"
 SETTINGS_FILE = "documents.yaml"
 NOTES_NEEDED = {"note", "written_memo", "written_letter", "written_eml"}   # in documents.yaml, per language
 MEMO_FILE, LETTER_FILE = "memo.md", "letter.txt"   # the names of each client's documents
+EXTRA_FORMATS = ("pdf", "docx", "eml")       # what `portfolio --documents` and the interview may add
+EXTRA_FILES = {"pdf": "letter.pdf", "docx": "letter.docx", "eml": "letter.eml"}
 TYPOGRAPHY_FILE = "typography.yaml"
 PART = "\x1e"                     # separates the parts of a letter; user text never holds it
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ue000-\ue0ff]+")  # controls, and our marks
@@ -212,15 +214,26 @@ class Documents:
             page = self._render(form, f"memo/layout/{form}.j2", layout)
         return Rendered(page, notes=self._notes(context), placeholders=typography.placeholders(content))
 
-    def client_files(self, assessment: "Assessment", today: date | None = None) -> tuple:
-        """([(file name, content, "memo" or "letter")], notes): the memo and, when the
-        recommendation calls for one, the letter; what the interview and `adieu portfolio
-        --out` write for each client."""
+    def client_files(self, assessment: "Assessment", today: date | None = None, extra: tuple = ()) -> tuple:
+        """([(file name, content, "memo", "letter" or "letter_pdf"...)], notes): the memo and,
+        when the recommendation calls for one, the letter, as text and in each of the `extra`
+        formats (pdf, docx, eml); what the interview and `adieu portfolio --out` write for
+        each client. An e-mail draft the case cannot have (no address) is left out with a
+        note, not an error for the other files."""
         memo = self.memo(assessment, "md", today=today)
         files, notes = [(MEMO_FILE, memo.content, "memo")], list(memo.notes)
-        if self.planned_kind(assessment) is not None:
-            letter = self.letter(assessment, "text", today=today)
-            files.append((LETTER_FILE, letter.content, "letter"))
+        if self.planned_kind(assessment) is None:
+            return files, notes
+        letters = [("text", self.letter(assessment, "text", today=today))]
+        for form in extra:
+            try:
+                letters.append((form, self.letter(assessment, form, today=today)))
+            except InputError as error:
+                if form != "eml":
+                    raise
+                notes.append(error.detail)
+        for form, letter in letters:
+            files.append((EXTRA_FILES.get(form, LETTER_FILE), letter.content, "letter" if form == "text" else f"letter_{form}"))
             notes += [note for note in letter.notes if note not in notes]
         return files, notes
 
@@ -710,3 +723,4 @@ def _address(header: str, name: str | None, email: str, source: str, key: str) -
     if name.isascii() and ENCODED_WORD not in name:
         return _BuiltHeader(header, formataddr((name, address)))  # quoted where RFC 5322 needs it
     return _BuiltHeader(header, f"{_encoded(name)} <{address}>")
+

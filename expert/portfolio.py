@@ -278,13 +278,13 @@ class Reviewer:
     """One process's Advisor (and documents), turning tasks into summaries or notices."""
 
     def __init__(self, knowledge: Knowledge, policy: Policy, columns: Columns | None,
-                 out: str | None = None, force: bool = False):
+                 out: str | None = None, force: bool = False, formats: tuple = ()):
         from .advisor import Advisor
 
         self.advisor = Advisor(knowledge=knowledge, policy=policy)
         self.advisor.engine.cache_size = ENGINE_CACHE
         self.knowledge, self.columns = knowledge, columns
-        self.out, self.force = (Path(out) if out else None), force
+        self.out, self.force, self.formats = (Path(out) if out else None), force, tuple(formats)
         self.revenue = revenue_factor(knowledge)
         self.primary = primary_attribute(knowledge)
         self._severity = {severity: i for i, severity in enumerate(knowledge.severities)}
@@ -342,7 +342,7 @@ class Reviewer:
         if self._documents is None:
             self._documents = Documents()
         stem = document_stem(summary)
-        files, notes = self._documents.client_files(assessment)
+        files, notes = self._documents.client_files(assessment, extra=self.formats)
         for name, content, _ in files:
             write_atomic(self.out / f"{stem}.{name}", content, force=self.force)
         return notes
@@ -446,12 +446,13 @@ def count_tasks(path) -> int:
 
 
 def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, out=None,
-                     force: bool = False, report=None, progress=None) -> "Review":
+                     force: bool = False, report=None, progress=None, formats: tuple = ()) -> "Review":
     """Assess every client of a CSV export or a folder of case files.
 
     `report(message)` is called at once for each row that fails (the row is skipped); with
     `out`, each client's memo and letter are written there as the rows go. `progress()` is
-    called once per row or file done, whichever worker did it.
+    called once per row or file done, whichever worker did it. `formats` (pdf, docx, eml):
+    the letter is also written in each.
     """
     columns, tasks = open_input(path, knowledge)
     if out is not None:
@@ -460,7 +461,7 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
             raise InputError(folder, "exists and is not a folder (--out takes a folder)")
         make_folder(folder)
     review = Review(knowledge, policy, str(path))
-    results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force), jobs)
+    results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force, tuple(formats)), jobs)
     try:
         for result in results:
             if progress is not None:

@@ -489,7 +489,7 @@ class Interview:
         # Everything is rendered before anything is written: a failure leaves no half folder.
         header = self.t("case_header", date=date.today().isoformat())
         files = [(CASE_FILE, case_yaml(data, header), "case_file")]
-        rendered, notes = documents.client_files(assessment)
+        rendered, notes = documents.client_files(assessment, extra=LETTER_FORMATS)
         if documents.planned_kind(assessment) is None:
             notes.append(documents.no_letter_reason(assessment))
         files += [(name, content, f"{what}_file") for name, content, what in rendered]
@@ -572,7 +572,8 @@ class Interview:
             self.terminal.say(line)
 
 
-OUTPUTS = (CASE_FILE, MEMO_FILE, LETTER_FILE)
+LETTER_FORMATS = ("pdf", "docx")   # beside the text letter: to print and sign, to edit
+OUTPUTS = (CASE_FILE, MEMO_FILE, LETTER_FILE, "letter.pdf", "letter.docx")
 
 
 def _typed_back(typed: str, default: str) -> bool:

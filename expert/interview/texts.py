@@ -27,7 +27,7 @@ REQUIRED_TEXTS = (
     "gate_why", "gate_explained", "go_back", "back_key", "back_key_plain", "nothing_before", "review",
     "review_question", "review_done", "review_more", "review_which", "back", "not_given", "nothing_left",
     "loaded", "revisit", "revisit_instruction", "review_picked", "existing", "existing_resume", "existing_new",
-    "unnamed", "resumed", "paused", "out_exists", "written", "case_file", "memo_file", "letter_file",
+    "unnamed", "resumed", "paused", "out_exists", "written", "case_file", "memo_file", "letter_file", "letter_pdf_file", "letter_docx_file",
     "case_header", "folder_taken", "assess_again", "verdict_question", "verdict_details", "verdict_done",
     "colon", "hint_separator", "quote",
     "decimal_mark", "no_terminal", "resume_and_answers", "no_session", "note",
