@@ -20,17 +20,17 @@ ROOT = Path(__file__).resolve().parent.parent / "templates"
 FONT = "Times New Roman"   # Liberation Serif in LibreOffice, same metrics
 
 
-def base(margins=(1.8, 2.0, 1.6, 2.0)) -> Document:
+def base(margins=(1.6, 2.0, 1.5, 2.0), size=10.5) -> Document:
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = (Cm(m) for m in margins)
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(11)
+    normal.font.name, normal.font.size = FONT, Pt(size)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     normal.paragraph_format.space_after = Pt(0)
     body = doc.styles["Body Text"]
-    body.paragraph_format.space_after = Pt(8)
+    body.paragraph_format.space_after = Pt(6)
     body.paragraph_format.widow_control = True
     for name in ("List Bullet", "List Number"):
         doc.styles[name].paragraph_format.space_after = Pt(3)
@@ -119,14 +119,14 @@ def letter():
     doc = base()
     style(doc, "Adieu Sender", space_after=Pt(0))
     style(doc, "Adieu Recipient", left_indent=Cm(9.5), space_after=Pt(0))
-    style(doc, "Adieu Date", alignment=WD_ALIGN_PARAGRAPH.RIGHT, space_before=Pt(18), space_after=Pt(18))
-    style(doc, "Adieu Subject", bold=True, space_after=Pt(14))
-    style(doc, "Adieu Salutation", space_after=Pt(8))
+    style(doc, "Adieu Date", alignment=WD_ALIGN_PARAGRAPH.RIGHT, space_before=Pt(12), space_after=Pt(12))
+    style(doc, "Adieu Subject", bold=True, space_after=Pt(10))
+    style(doc, "Adieu Salutation", space_after=Pt(6))
     style(doc, "Adieu Last Paragraph", "Body Text", keep_with_next=True)
     style(doc, "Adieu Closing", "Body Text", keep_with_next=True)
     style(doc, "Adieu Signature", space_before=Pt(0), keep_with_next=True)
     style(doc, "Adieu Check", left_indent=Cm(0.6), space_after=Pt(3))
-    style(doc, "Adieu Spacer", keep_with_next=True, space_after=Pt(18))
+    style(doc, "Adieu Spacer", keep_with_next=True, space_after=Pt(10))
     for line, name in (("{%p for line in letter.sender %}", "Normal"), ("{{r line }}", "Adieu Sender"),
                        ("{%p endfor %}", "Normal"), ("", "Adieu Spacer"),
                        ("{%p for line in letter.recipient %}", "Normal"), ("{{r line }}", "Adieu Recipient"),
@@ -148,9 +148,7 @@ def letter():
 
 
 def memo():
-    doc = base((2.0, 1.8, 1.8, 1.8))
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(10)
+    doc = base((2.0, 1.8, 1.8, 1.8), size=10)
     style(doc, "Adieu Check", left_indent=Cm(0.6), space_after=Pt(3))
     style(doc, "Adieu Last Paragraph", "Body Text")
     blocks(doc, "blocks")
