@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from . import explain
 from .case import Case, case_from_data, load_case
 from .engine import Engine, Reasoning
-from .knowledge import Knowledge, load_knowledge
+from .checker import load_checked
+from .knowledge import Knowledge
 from .policy import Policy, load_policy
 
 
@@ -24,7 +25,7 @@ class Advisor:
 
     def __init__(self, knowledge_dir=None, policy_file=None, *, knowledge: Knowledge | None = None,
                  policy: Policy | None = None):
-        self.knowledge = knowledge or load_knowledge(knowledge_dir)
+        self.knowledge = knowledge or load_checked(knowledge_dir)
         self.policy = policy or load_policy(self.knowledge, policy_file)
         self.engine = Engine(self.knowledge, self.policy)
 

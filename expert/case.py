@@ -6,14 +6,15 @@ out-of-range number is an error that names the file, the key and what was expect
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from . import answers as answers_
+from .answers import quote
 from .errors import InputError
 from .files import printable, read_document
-from .knowledge import LANGUAGES, Knowledge, _show
+from .knowledge import LANGUAGES, Knowledge
 
 PARTIES = {
     "client": ("name", "contact", "email"),
@@ -65,7 +66,7 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
     case = Case(source=source)
     language = data.get("language", "fr")
     if language not in LANGUAGES:
-        fail(("language",), f"expected one of {', '.join(LANGUAGES)}, got {_quote(language)}")
+        fail(("language",), f"expected one of {', '.join(LANGUAGES)}, got {quote(language)}")
     case.language = language
     for party, fields in PARTIES.items():
         given = data.get(party)
@@ -89,37 +90,13 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
             fail(("answers", factor_id), f"unknown factor (expected one of {', '.join(knowledge.factors)})")
         if value is None:
             continue
-        case.answers[factor_id] = answer_value(factor, value, lambda message: fail(("answers", factor_id), message))
+        case.answers[factor_id] = answers_.from_data(factor, value, lambda message: fail(("answers", factor_id), message))
     return case
-
-
-def answer_value(factor, value, fail):
-    """The answer converted to the factor's type, or `fail(message)` with what was expected."""
-    if factor.type == "bool":
-        if isinstance(value, bool):
-            return value
-        fail(f"expected true or false, got {_quote(value)}")
-    if factor.type == "choice":
-        if isinstance(value, bool) and not any(isinstance(v, bool) for v in factor.values):
-            # YAML 1.1 reads a bare `no` or `yes` as a boolean.
-            value = {False: "no", True: "yes"}[value]
-        if isinstance(value, str) and value in factor.values:
-            return value
-        fail(f"expected one of {', '.join(map(_show, factor.values))}, got {_quote(value)}")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        fail(f"expected a number from {factor.minimum:g} to {factor.maximum:g}, got {_quote(value)}")
-    if factor.type == "integer":
-        if value != int(value):
-            fail(f"expected a whole number from {factor.minimum:g} to {factor.maximum:g}, got {_quote(value)}")
-        value = int(value)
-    if not factor.minimum <= value <= factor.maximum:
-        fail(f"expected a number from {factor.minimum:g} to {factor.maximum:g}, got {_quote(value)}")
-    return value
 
 
 def _text(value, key, fail) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        fail(f"expected text, got {_quote(value)}")
+        fail(f"expected text, got {quote(value)}")
     value = str(value).strip()
     if CONTROL.search(value):
         fail("must be a single line of text, without control characters")
@@ -132,16 +109,5 @@ def _text(value, key, fail) -> str:
     if len(value) > MAX_TEXT:
         fail(f"longer than {MAX_TEXT} characters")
     if key == "email" and not EMAIL.match(value):
-        fail(f"expected an e-mail address like name@example.com, got {_quote(value)}")
+        fail(f"expected an e-mail address like name@example.com, got {quote(value)}")
     return value
-
-
-def _quote(value) -> str:
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return repr(shown)
-    if isinstance(value, (dict, list)):
-        return "a " + type(value).__name__.replace("dict", "mapping")
-    if isinstance(value, float):
-        return f"{value:g}"
-    return printable(_show(value), 40)

@@ -18,9 +18,9 @@ their problems together:
   answer space is searched exhaustively when it is small, otherwise through the cases the rules'
   own conditions describe plus a random sample, and the report says which.
 
-Everything but the search takes milliseconds and runs each time the rule base is loaded
-(load_knowledge calls `check_at_load`); the search runs the engine over thousands of cases, so
-only `adieu knowledge check` (and CI) runs it. Thresholds written {policy: NAME} take the
+Everything but the search takes milliseconds and runs each time a rule base is loaded to be
+used (`load_checked`: knowledge.py reads, this module checks); the search runs the engine over
+thousands of cases, so only `adieu knowledge check` (and CI) runs it. Thresholds written {policy: NAME} take the
 defaults of policy.yaml; a `red_line` condition is taken to hold for any red line a user may set.
 """
 
@@ -28,16 +28,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import random
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .compiler import COMPARE
-from .errors import KnowledgeError
-from .files import read_document
-from .knowledge import CHOICE_TYPES, Knowledge, Rule, _show
+from . import conditions as meaning
+from .errors import KnowledgeError, RuleBaseProblems
+from .knowledge import CHOICE_TYPES, Knowledge, Rule, _show, load_knowledge
 
 SAMPLES = 20_000
 EXHAUSTIVE_LIMIT = 20_000
@@ -53,19 +50,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
-
-
-class RuleBaseProblems(KnowledgeError):
-    """The rule base failed the check: every problem, one `file:line: message` per line."""
-
-    def __init__(self, root, problems: list):
-        self.problems = sorted(problems)
-        first = self.problems[0]
-        super().__init__(first.file, first.message, line=first.line or None)
-        if len(self.problems) > 1:
-            self.message = "\n".join([f"the rule base in {root} has {len(self.problems)} problems:"]
-                                     + [str(p) for p in self.problems])
-            self.args = (self.message,)
 
 
 @dataclass
@@ -92,10 +76,8 @@ class Report:
 
 def check(root=None, samples: int = SAMPLES, seed: int = 0, search: bool = True) -> Report:
     """Every problem of the rule base in `root` (the shipped one by default)."""
-    from .knowledge import load_knowledge
-
     try:
-        knowledge = load_knowledge(root, check=False)
+        knowledge = load_knowledge(root)
     except KnowledgeError as error:
         return Report(str(root or "the shipped rule base"), [Problem(error.file, error.line or 0, error.detail)])
     report = Report(str(knowledge.root), static_problems(knowledge))
@@ -111,11 +93,14 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
-def check_at_load(knowledge: Knowledge) -> None:
-    """Refuse a rule base that fails the fast checks (the search is left to `check`)."""
+def load_checked(root=None) -> Knowledge:
+    """The rule base in `root` (the shipped one by default), read and then checked: one that
+    fails the fast checks is refused with all their problems (the search is left to `check`)."""
+    knowledge = load_knowledge(root)
     problems = static_problems(knowledge)
     if problems:
         raise RuleBaseProblems(knowledge.root, problems)
+    return knowledge
 
 
 # -- the fast checks -------------------------------------------------------------------------
@@ -150,14 +135,9 @@ def _finding_problems(knowledge: Knowledge, places) -> list:
 
 def _may_match(condition, finding, knowledge: Knowledge) -> bool:
     """Can this finding condition match some conclusion of that finding?"""
-    if condition.subject not in ("any", finding.id):
-        return False
-    if condition.categories is not None and finding.category not in condition.categories:
-        return False
-    if condition.severities is not None:
-        return any(r.conclusion.get("finding") == finding.id and r.conclusion.get("severity") in condition.severities
-                   for r in knowledge.rules)
-    return True
+    return any(r.conclusion.get("finding") == finding.id
+               and meaning.matches(condition, finding.id, r.conclusion.get("severity"), finding.category)
+               for r in knowledge.rules)
 
 
 def _factor_problems(knowledge: Knowledge, places, conditions) -> list:
@@ -232,34 +212,27 @@ class Conditions:
     """
 
     def __init__(self, knowledge: Knowledge, policy=None):
+        from .policy import default_policy
+
         self.knowledge = knowledge
-        self.thresholds = {s.id: s.default for s in knowledge.settings.values() if s.type == "number"}
-        if policy is not None:
-            self.thresholds.update(dict(policy.numbers))
+        self.policy = policy or default_policy(knowledge)
         self.domains = {f: self._domain(f) for f in knowledge.factors}
         self._terms: dict = {}
         self._busy: set = set()
         self.complete = True  # False once an expansion was cut at MAX_TERMS
 
     def _comparisons(self, factor_id: str) -> list:
-        found = []
+        """The conditions that compare this factor with a threshold."""
         conditions = [c for r in self.knowledge.rules for c in r.conditions]
         conditions += [c for f in self.knowledge.factors.values() for c in f.ask_when]
-        for c in conditions:
-            if c.kind == "answer" and c.subject == factor_id and c.compare is not None:
-                found.append((c.compare[0], self.limit(c)))
-        return found
-
-    def limit(self, condition):
-        operand = condition.compare[1]
-        return self.thresholds.get(operand[1], 0) if isinstance(operand, tuple) else operand
+        return [c for c in conditions if c.compares and c.subject == factor_id]
 
     def _domain(self, factor_id: str) -> tuple:
         factor = self.knowledge.factors[factor_id]
         if factor.values:
             return (None,) + tuple(factor.values)
         comparisons = self._comparisons(factor_id)
-        limits = sorted({t for _, t in comparisons if isinstance(t, (int, float))})
+        limits = sorted({meaning.limit(c, self.policy) for c in comparisons})
         candidates = set(limits)
         for low, high in zip(limits, limits[1:]):
             candidates.add((low + high) / 2)
@@ -273,7 +246,7 @@ class Conditions:
         classes = {}
         for value in sorted(v for v in candidates if lowest <= v <= highest):
             value = int(value) if float(value).is_integer() else value
-            classes.setdefault(tuple(COMPARE[op](value, t) for op, t in comparisons), value)
+            classes.setdefault(tuple(meaning.holds(c, {factor_id: value}, self.policy) for c in comparisons), value)
         return (None,) + tuple(classes.values())
 
     # terms ---------------------------------------------------------------------------------
@@ -281,8 +254,8 @@ class Conditions:
     def condition_terms(self, condition) -> list:
         if condition.kind == "answer":
             return [{condition.subject: self.allowed(condition)}]
-        if condition.kind == "red_line":  # any red line a user may set: a value past the first
-            return [{f.id: frozenset(f.values[1:])} for f in self.knowledge.factors.values() if f.ordered]
+        if condition.kind == "red_line":  # any red line a user may set
+            return [{factor: frozenset(values)} for factor, values in meaning.any_crossing(self.knowledge.factors)]
         terms = []
         for rule in self.knowledge.rules:
             if self._concludes_match(rule, condition):
@@ -290,26 +263,12 @@ class Conditions:
         return terms
 
     def allowed(self, condition) -> frozenset:
-        domain = self.domains[condition.subject]
-        if condition.unknown_only:
-            return frozenset([None])
-        if condition.compare is not None:
-            op, limit = condition.compare[0], self.limit(condition)
-            values = {v for v in domain if v is not None and COMPARE[op](v, limit)}
-        else:
-            values = {v for v in domain if v is not None and any(v == w and type(v) is type(w)
-                                                                   for w in condition.values)}
-        if condition.or_unknown:
-            values.add(None)
-        return frozenset(values)
+        return meaning.allowed(condition, self.domains[condition.subject], self.policy)
 
     def _concludes_match(self, rule: Rule, condition) -> bool:
         name = rule.conclusion.get("finding")
-        if name is None or condition.subject not in ("any", name):
-            return False
-        if condition.categories is not None and self.knowledge.findings[name].category not in condition.categories:
-            return False
-        return condition.severities is None or rule.conclusion.get("severity") in condition.severities
+        return name is not None and meaning.matches(condition, name, rule.conclusion.get("severity"),
+                                                    self.knowledge.findings[name].category)
 
     def rule_terms(self, rule: Rule) -> list:
         """The alternatives under which the rule fires ([] if it never can)."""
@@ -494,24 +453,10 @@ def _magnitude(size: int) -> str:
 # -- where things are written ---------------------------------------------------------------------
 
 class _Places:
-    """file:line of a key path in one of the rule base's files, read only when a problem needs it."""
+    """Problems placed at the file:line where the loader saw a key path."""
 
     def __init__(self, knowledge: Knowledge):
-        self.root = Path(knowledge.root)
-        self._docs: dict = {}
+        self.knowledge = knowledge
 
     def problem(self, name: str, keys: tuple, message: str) -> Problem:
-        path = self.root / name
-        shown = os.path.relpath(path, self.root.parent) if path.is_relative_to(self.root.parent) else str(path)
-        if name not in self._docs:
-            try:
-                self._docs[name] = read_document(path)
-            except Exception:  # the loader read it a moment ago; without lines, the file alone
-                self._docs[name] = None
-        doc, line = self._docs[name], 0
-        for end in range(len(keys), 0, -1):
-            found = doc.line(*keys[:end]) if doc else None
-            if found:
-                line = found
-                break
-        return Problem(shown, line, message)
+        return Problem(*self.knowledge.place(name, keys), message)

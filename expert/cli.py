@@ -128,13 +128,13 @@ def run_interview(args) -> int:
 
 def run_portfolio(args) -> int:
     """Exit 0, or 1 when some rows were skipped (3 when the engine failed on some)."""
-    from .knowledge import load_knowledge
+    from .checker import load_checked
     from .policy import load_policy
     from .portfolio import render, review_portfolio
 
     if args.jobs < 1:
         raise UsageError("adieu portfolio: --jobs must be 1 or more")
-    knowledge = load_knowledge(args.knowledge)
+    knowledge = load_checked(args.knowledge)
     policy = load_policy(knowledge, args.policy)
     review = review_portfolio(args.input, knowledge, policy, jobs=args.jobs, out=args.out, force=args.force,
                               report=lambda message: print(f"adieu: {message}", file=sys.stderr))

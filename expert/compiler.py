@@ -10,10 +10,10 @@ Policy values are substituted here, so a ruleset is compiled once per policy.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 
-from .knowledge import Condition, Knowledge, Rule
+from . import conditions
+from .knowledge import Knowledge, Rule
 from .policy import Policy
 
 CASE = "case"
@@ -22,7 +22,6 @@ SINK = "__every_finding"
 NEVER = "__never"      # a fact type that is never asserted
 RESERVED = ("t", "sid", "id", "$s")
 LAYER_ORDER = {"finding": 1, "context": 2}  # durable `pri`: earlier layers fire first
-OPERATORS = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 
 
 @dataclass(frozen=True)
@@ -59,17 +58,16 @@ def compile_rule(rule: Rule, knowledge: Knowledge, policy: Policy) -> CompiledRu
     case_tests, findings, factors = [], [], []
     for condition in rule.conditions:
         if condition.kind == "answer":
-            case_tests.append(answer_test(condition, policy))
+            case_tests.append(conditions.durable_test(condition, policy))
             factors.append(condition.subject)
         elif condition.kind == "red_line":
-            if not policy.red_lines:
+            test = conditions.durable_red_line(knowledge.factors, policy.red_lines)
+            if test is None:
                 return None
-            case_tests.append(_any([_equals(factor, value) for factor, first in policy.red_lines
-                                    for value in knowledge.factors[factor].values[
-                                        knowledge.factors[factor].values.index(first):]]))
+            case_tests.append(test)
             factors.extend(factor for factor, _ in policy.red_lines)
         else:
-            findings.append(finding_test(condition))
+            findings.append(conditions.durable_finding_test(condition, FINDING))
     patterns = []
     case_binding = None
     if case_tests or not findings:
@@ -83,63 +81,6 @@ def compile_rule(rule: Rule, knowledge: Knowledge, policy: Policy) -> CompiledRu
     else:
         definition["pri"] = max(LAYER_ORDER.values()) + 1
     return CompiledRule(rule, definition, case_binding, finding_bindings, tuple(dict.fromkeys(factors)))
-
-
-def answer_test(condition: Condition, policy: Policy) -> dict:
-    unknown = {"$nex": {condition.subject: 1}}
-    if condition.unknown_only:
-        return unknown
-    if condition.compare is not None:
-        op, operand = condition.compare
-        if isinstance(operand, tuple):
-            operand = policy.number(operand[1])
-        tests = [{OPERATORS[op]: {condition.subject: operand}}]
-    else:
-        tests = [_equals(condition.subject, value) for value in condition.values]
-    if condition.or_unknown:
-        tests.append(unknown)
-    return _any(tests)
-
-
-def finding_test(condition: Condition) -> dict:
-    tests = [{"t": FINDING}]
-    if condition.subject != "any":
-        tests.append({"name": condition.subject})
-    if condition.severities is not None:
-        tests.append(_any([{"severity": s} for s in condition.severities]))
-    if condition.categories is not None:
-        tests.append(_any([{"category": c} for c in condition.categories]))
-    return _all(tests)
-
-
-def threshold(condition: Condition, policy: Policy):
-    """The number an answer condition compares with, after policy substitution."""
-    operand = condition.compare[1]
-    return policy.number(operand[1]) if isinstance(operand, tuple) else operand
-
-
-COMPARE = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
-
-
-def holds(condition: Condition, answers: dict, policy: Policy) -> bool:
-    """One answer condition, evaluated on plain answers without the engine: the same meaning
-    as its compiled form, for the questions' `ask_when` (which the rules never see)."""
-    value = answers.get(condition.subject)
-    if value is None:
-        return condition.unknown_only or condition.or_unknown
-    if condition.unknown_only:
-        return False
-    if condition.compare is not None:
-        return COMPARE[condition.compare[0]](value, threshold(condition, policy))
-    return any(value == v and type(value) is type(v) for v in condition.values)
-
-
-def _equals(field: str, value) -> dict:
-    return {field: value}
-
-
-def _any(tests: list) -> dict:
-    return tests[0] if len(tests) == 1 else {"$or": tests}
 
 
 def _all(tests: list) -> dict:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from .errors import AdieuError, InputError
+from .errors import InputError, NoLetter, TemplateError
 from .files import read_document
 from .resources import PACKAGE, data_dir
 
@@ -46,19 +46,6 @@ SETTINGS_FILE = "documents.yaml"
 PART = "\x1e"                     # separates the parts of a letter; user text never holds it
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])|(&(?=#?\w+;))")
-
-
-class TemplateError(AdieuError):
-    """The templates folder is missing or inconsistent: a bug of the installation."""
-
-    status = 3
-
-
-class NoLetter(AdieuError):
-    """The recommendation calls for no letter (`--kind auto`): an answer, not a failure, so
-    its status is 0; the message says why and how to write one anyway."""
-
-    status = 0
 
 
 def default_templates_dir() -> Path:

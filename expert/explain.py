@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .compiler import holds, threshold
+from .conditions import holds, limit
 from .engine import Engine, Reasoning
 from .knowledge import Knowledge
 
@@ -128,9 +128,9 @@ def probe_values(engine: Engine, factor_id: str) -> list:
     points = {factor.minimum}
     for compiled in engine.compiled.values():
         for condition in compiled.rule.conditions:
-            if condition.kind == "answer" and condition.subject == factor_id and condition.compare:
-                limit = threshold(condition, engine.policy)
-                points.update((limit - 1, limit, limit + 1))
+            if condition.compares and condition.subject == factor_id:
+                number = limit(condition, engine.policy)
+                points.update((number - 1, number, number + 1))
     return sorted(p for p in points if factor.minimum <= p <= factor.maximum)
 
 
@@ -159,16 +159,3 @@ def may_apply(engine: Engine, factor_id: str, answers: dict) -> bool:
     time, so their absence is not a gap worth reporting)."""
     return all(answers.get(c.subject) is None or holds(c, answers, engine.policy)
                for c in engine.knowledge.factors[factor_id].ask_when)
-
-
-def what_would_change(engine: Engine, answers: dict) -> list:
-    """The single changes that would move the main verdict (e.g. the recommendation)."""
-    primary = primary_attribute(engine.knowledge)
-    return [c for c in changes(engine, answers) if c.attribute == primary]
-
-
-def unknown_that_matter(engine: Engine, answers: dict) -> list:
-    """Unanswered factors for which some answer would change a verdict."""
-    missing = [f for f in engine.knowledge.factors if f not in answers]
-    mattering = {c.factor for c in changes(engine, answers, missing)}
-    return [f for f in missing if f in mattering]

@@ -9,22 +9,21 @@ session file (session.py), so Ctrl-C or a closed terminal loses nothing.
 
 from __future__ import annotations
 
-import re
 import shlex
 import shutil
 import sys
 import textwrap
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import explain
+from . import answers, explain
 from .case import MAX_TEXT, PARTIES, case_from_data
-from .errors import AdieuError, InputError, KnowledgeError, UsageError
-from .files import read_document, write_atomic
-from .knowledge import CHOICE_TYPES, LANGUAGES, Knowledge, Text, load_knowledge
+from .errors import InputError, InterviewPaused, KnowledgeError, UsageError
+from .files import read_document, slugify, write_atomic
+from .checker import load_checked
+from .knowledge import CHOICE_TYPES, LANGUAGES, Knowledge
 from .planner import Planner, Step
 from .session import DEFAULT_NAME, DETAILS, Session, load_session
 
@@ -33,22 +32,9 @@ CASE_FILE = "case.yaml"
 MEMO_FILE = "memo.md"
 LETTER_FILE = "letter.txt"
 OUTPUTS = (CASE_FILE, MEMO_FILE, LETTER_FILE)
-class InterviewPaused(AdieuError):
-    """Ctrl-C or end of input: the session is saved and the message says how to resume."""
-
-    status = 130
 
 
 # -- the interview's own words ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Need:
-    """When `attribute` concludes one of `values`, findings of `categories` matter too."""
-
-    attribute: str
-    values: tuple
-    categories: tuple
-
 
 @dataclass(frozen=True)
 class Chrome:
@@ -61,44 +47,22 @@ class Chrome:
 
 
 def load_chrome(knowledge: Knowledge) -> Chrome:
-    """Read knowledge/interview.yaml; a missing text or a wrong name is a KnowledgeError."""
-    path = Path(knowledge.root) / CHROME_FILE
-    try:
-        doc = read_document(path)
-    except InputError as error:
-        raise KnowledgeError(path, error.detail, line=error.line) from None
-    data = doc.data if isinstance(doc.data, dict) else {}
-
-    def fail(message, *keys):
-        raise KnowledgeError(path, message, line=doc.line(*keys) or doc.line(*keys[:1]))
-
-    texts = {}
-    raw_texts = data.get("texts")
-    if not isinstance(raw_texts, dict):
-        fail("expected a mapping 'texts' of name: {fr, en}", "texts")
-    for key, value in raw_texts.items():
-        if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang].strip()
-                                              for lang in LANGUAGES):
-            fail(f"text '{key}' needs a non-empty text in each of {', '.join(LANGUAGES)}", "texts", key)
-        texts[key] = Text(**{lang: value[lang].strip() for lang in LANGUAGES})
+    """The interview's words (knowledge/interview.yaml, read with the rule base); a rule base
+    without them, or without a text the interview says, is a KnowledgeError."""
+    if knowledge.interview is None:
+        path, _ = knowledge.place(CHROME_FILE)
+        raise KnowledgeError(path, "no such file: the interview needs its texts")
+    texts = knowledge.interview.texts
     missing = [key for key in REQUIRED_TEXTS if key not in texts]
     if missing:
-        fail(f"missing texts: {', '.join(missing)}", "texts")
-    needs = []
-    for index, raw in enumerate(data.get("documents") or []):
-        when = raw.get("when") if isinstance(raw, dict) else None
-        if not isinstance(when, dict) or len(when) != 1:
-            fail("each entry needs 'when: {OUTCOME: [values]}'", "documents", index)
-        (attribute, values), = when.items()
-        outcome = knowledge.outcomes.get(attribute)
-        values = values if isinstance(values, list) else [values]
-        if outcome is None or any(v not in outcome.values for v in values):
-            fail("'when' names an outcome of outcomes.yaml and some of its values", "documents", index)
-        categories = raw.get("categories")
-        if not isinstance(categories, list) or any(c not in knowledge.categories for c in categories):
-            fail("'categories' is a list of categories of findings.yaml", "documents", index)
-        needs.append(Need(attribute, tuple(values), tuple(categories)))
-    return Chrome(texts, tuple(needs))
+        path, line = _place(knowledge, ("texts",))
+        raise KnowledgeError(path, f"missing texts: {', '.join(missing)}", line=line)
+    return Chrome(texts, knowledge.interview.needs)
+
+
+def _place(knowledge, keys) -> tuple:
+    path, line = knowledge.place(CHROME_FILE, keys)
+    return path, line or None
 
 
 REQUIRED_DETAILS = ("client.name", "provider.name")  # the folder is named after one, the letter signed by the other
@@ -591,7 +555,7 @@ def interview_command(knowledge_dir=None, out=None, force=False, resume=None, an
     if resume is not None and answers:
         raise UsageError("adieu interview: --resume and --answers cannot be used together "
                          "(a saved interview already holds its answers)")
-    knowledge = load_knowledge(knowledge_dir)
+    knowledge = load_checked(knowledge_dir)
     chrome = load_chrome(knowledge)
     terminal = terminal or Terminal()
     resumed = False
@@ -674,28 +638,12 @@ def default_language() -> str:
     return "en"
 
 
-def slugify(name: str) -> str:
-    """A folder name from a client's name: "Société Dupont & fils" -> "societe-dupont-fils"."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    return slug[:60].rstrip("-") or "client"
-
-
 def _number(factor, text: str):
     """Parse what was typed ("12", "12,5", "12 %") as the factor's number, or ValueError."""
-    cleaned = text.replace("%", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(text) from None
-    if value.is_integer():
-        value = int(value)
-
     def fail(message):
         raise ValueError(message)
 
-    from .case import answer_value
-    return answer_value(factor, value, fail)
+    return answers.from_text(factor, text, fail)
 
 
 def _occupied(folder: Path) -> bool:

@@ -1,7 +1,9 @@
 """Read the rule base in knowledge/ and validate its structure.
 
-The rule base is data written by people who do not program; any mistake in it is reported
-as `file:line: message` before the engine is allowed to run on it.
+The rule base is data written by people who do not program; any mistake in its structure is
+reported as `file:line: message` as it is read. The line of every key is kept, so that the
+checks that need the whole rule base (checker.py, composed with loading by
+`checker.load_checked`) point at the same places without reading the files again.
 """
 
 from __future__ import annotations
@@ -12,14 +14,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .errors import KnowledgeError
+from . import conditions
+from .conditions import CHOICE_TYPES, NUMBER_TYPES, Condition
+from .errors import InvalidCondition as Invalid, KnowledgeError
 from .files import Document, read_document
 from .resources import PACKAGE, data_dir
 
 LANGUAGES = ("fr", "en")
-CHOICE_TYPES = ("choice", "bool")
-NUMBER_TYPES = ("number", "integer")
-COMPARISONS = ("gt", "gte", "lt", "lte")
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED = ("t", "id", "sid")  # field names durable-rules or the compiled facts use
 
@@ -64,25 +65,6 @@ class Factor:
             return self.choices[value](language)
         unit = f" {self.unit(language)}" if self.unit else ""
         return f"{value:g}{unit}" if isinstance(value, (int, float)) else str(value)
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One test of a rule. kind is 'answer', 'finding' or 'red_line'.
-
-    answer:  `values` (the allowed values) or `compare` (op, number or ('policy', name)),
-             `or_unknown`; a test that only holds when unanswered has `unknown_only`.
-    finding: `subject` (a finding id or 'any'), `severities`, `categories`.
-    """
-
-    kind: str
-    subject: str = ""
-    values: tuple | None = None
-    compare: tuple | None = None
-    or_unknown: bool = False
-    unknown_only: bool = False
-    severities: tuple | None = None
-    categories: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +116,40 @@ class Setting:
     maximum: float | None = None
 
 
+@dataclass(frozen=True)
+class Need:
+    """interview.yaml: when `attribute` concludes one of `values`, findings of `categories`
+    matter to the documents too."""
+
+    attribute: str
+    values: tuple
+    categories: tuple
+
+
+@dataclass(frozen=True)
+class InterviewTexts:
+    """knowledge/interview.yaml: the interview's own words, and what the documents need."""
+
+    texts: dict
+    needs: tuple
+
+
+@dataclass(frozen=True)
+class Place:
+    """A file of the rule base as shown to the user, and the line of each key path in it."""
+
+    path: str
+    lines: dict
+
+    def line(self, keys: tuple) -> int:
+        """The line of the deepest written part of `keys` (0: the file alone)."""
+        for end in range(len(keys), 0, -1):
+            found = self.lines.get(tuple(keys[:end]))
+            if found:
+                return found
+        return 0
+
+
 @dataclass
 class Knowledge:
     root: Path
@@ -147,6 +163,17 @@ class Knowledge:
     outcomes: dict
     settings: dict
     rules: tuple
+    interview: InterviewTexts | None = None
+    places: dict = field(default_factory=dict)   # file name (e.g. "findings.yaml") -> Place
+
+    def place(self, name: str, keys: tuple = ()) -> tuple:
+        """(file as shown, line) of a key path in one of the rule base's files."""
+        place = self.places.get(name)
+        if place is None:
+            path = self.root / name
+            shown = os.path.relpath(path, self.root.parent) if path.is_relative_to(self.root.parent) else str(path)
+            return shown, 0
+        return place.path, place.line(keys)
 
     @cached_property
     def problem_categories(self) -> tuple:
@@ -161,21 +188,17 @@ class Knowledge:
         return {rule.id: rule for rule in self.rules}
 
 
-def load_knowledge(root=None, check: bool = True) -> Knowledge:
-    """Load and validate the rule base in `root` (the shipped one by default).
+INTERVIEW_FILE = "interview.yaml"
 
-    With `check`, the fast checks of checker.py run too, and a rule base that fails them is
-    refused with all their problems (`adieu knowledge check` adds the slow search).
-    """
+
+def load_knowledge(root=None) -> Knowledge:
+    """Read the rule base in `root` (the shipped one by default), refusing the first mistake
+    of structure. The checks that need the whole rule base are checker.py's: use
+    `checker.load_checked` for a rule base about to be relied on."""
     root = Path(root) if root is not None else default_knowledge_dir()
     if not root.is_dir():
         raise KnowledgeError(root, "no such folder")
-    reader = _Reader(root)
-    knowledge = reader.load()
-    if check:
-        from .checker import check_at_load
-        check_at_load(knowledge)
-    return knowledge
+    return _Reader(root).load()
 
 
 class _Reader:
@@ -183,6 +206,7 @@ class _Reader:
 
     def __init__(self, root: Path):
         self.root = root
+        self.places: dict = {}
 
     def load(self) -> Knowledge:
         sources_doc = self._read("sources.yaml")
@@ -222,8 +246,30 @@ class _Reader:
                     self._fail(doc, ("rules", index, "id"), f"rule id '{rule.id}' already used at {seen[rule.id]}")
                 seen[rule.id] = f"{rule.file}:{rule.line}"
                 rules.append(rule)
+        interview = self._interview() if (self.root / INTERVIEW_FILE).exists() else None
         return Knowledge(self.root, self.sources, themes, self.factors, self.severities, severity_labels,
-                         self.categories, self.findings, self.outcomes, self.settings, tuple(rules))
+                         self.categories, self.findings, self.outcomes, self.settings, tuple(rules),
+                         interview, self.places)
+
+    def _interview(self) -> InterviewTexts:
+        doc = self._read(INTERVIEW_FILE)
+        texts = {key: self._text(doc, ("texts", key)) for key in self._mapping(doc, ("texts",))}
+        needs = []
+        for index, raw in enumerate(self._get(doc, ("documents",), None) or []):
+            keys = ("documents", index)
+            when = raw.get("when") if isinstance(raw, dict) else None
+            if not isinstance(when, dict) or len(when) != 1:
+                self._fail(doc, keys, "each entry needs 'when: {OUTCOME: [values]}'")
+            (attribute, values), = when.items()
+            outcome = self.outcomes.get(attribute)
+            values = values if isinstance(values, list) else [values]
+            if outcome is None or any(v not in outcome.values for v in values):
+                self._fail(doc, keys + ("when",), "'when' names an outcome of outcomes.yaml and some of its values")
+            categories = raw.get("categories")
+            if not isinstance(categories, list) or any(c not in self.categories for c in categories):
+                self._fail(doc, keys + ("categories",), "'categories' is a list of categories of findings.yaml")
+            needs.append(Need(attribute, tuple(values), tuple(categories)))
+        return InterviewTexts(texts, tuple(needs))
 
     # -- documents -------------------------------------------------------------------------
 
@@ -236,6 +282,7 @@ class _Reader:
         except Exception as error:  # InputError from the reader: same message, knowledge kind
             raise KnowledgeError(path, getattr(error, "detail", str(error)), line=getattr(error, "line", None)) from None
         doc.path = os.path.relpath(path, self.root.parent) if path.is_relative_to(self.root.parent) else str(path)
+        self.places[relative] = Place(doc.path, doc.lines)
         if not isinstance(doc.data, dict):
             raise KnowledgeError(doc.path, "expected a mapping at the top level")
         return doc
@@ -432,71 +479,16 @@ class _Reader:
         factor = self.factors.get(raw["answer"])
         if factor is None:
             self._fail(doc, keys + ("answer",), f"unknown factor '{raw['answer']}'")
-        tests = [key for key in raw if key not in ("answer", "or_unknown")]
-        if len(tests) != 1:
-            self._fail(doc, keys, f"an answer condition has exactly one test (is, in, at_least, known, {', '.join(COMPARISONS)})")
-        test, operand = tests[0], raw[tests[0]]
-        or_unknown = raw.get("or_unknown", False)
-        if not isinstance(or_unknown, bool):
-            self._fail(doc, keys + ("or_unknown",), "or_unknown is true or false")
-        if test == "known":
-            if operand is not False:
-                self._fail(doc, keys + (test,), "write 'known: false' to test an unanswered factor")
-            return Condition("answer", factor.id, unknown_only=True)
-        if test in ("is", "in", "at_least"):
-            if factor.type not in CHOICE_TYPES:
-                self._fail(doc, keys + (test,), f"'{test}' needs a choice or bool factor; {factor.id} is a {factor.type}")
-            operands = operand if test == "in" else [operand]
-            if test == "in" and not isinstance(operand, list):
-                self._fail(doc, keys + (test,), "'in' takes a list of values")
-            for value in operands:
-                if value not in factor.values or type(value) is not type(factor.values[0]):
-                    self._fail(doc, keys + (test,), f"'{value}' is not a value of {factor.id} "
-                                                     f"(expected one of {', '.join(map(_show, factor.values))})")
-            if test == "at_least":
-                if not factor.ordered:
-                    self._fail(doc, keys + (test,), f"'at_least' needs an ordered factor; {factor.id} is not")
-                operands = factor.values[factor.values.index(operand):]
-            return Condition("answer", factor.id, values=tuple(operands), or_unknown=or_unknown)
-        if test in COMPARISONS:
-            if factor.type not in NUMBER_TYPES:
-                self._fail(doc, keys + (test,), f"'{test}' needs a number factor; {factor.id} is a {factor.type}")
-            if isinstance(operand, dict):
-                setting = self.settings.get(operand.get("policy"))
-                if set(operand) != {"policy"} or setting is None or setting.type != "number":
-                    self._fail(doc, keys + (test,), f"'{test}' compares with a number or {{policy: NAME}} "
-                                                     f"(a number setting of policy.yaml)")
-                return Condition("answer", factor.id, compare=(test, ("policy", setting.id)), or_unknown=or_unknown)
-            if not isinstance(operand, (int, float)) or isinstance(operand, bool):
-                self._fail(doc, keys + (test,), f"'{test}' compares with a number or {{policy: NAME}}")
-            return Condition("answer", factor.id, compare=(test, operand), or_unknown=or_unknown)
-        self._fail(doc, keys + (test,), f"unknown test '{test}'")
+        try:
+            return conditions.read_answer(factor, raw, self.settings)
+        except Invalid as error:
+            self._fail(doc, keys + ((error.key,) if error.key else ()), error.message)
 
     def _finding_condition(self, doc, keys, raw) -> Condition:
-        subject = raw["finding"]
-        if subject != "any" and subject not in self.findings:
-            self._fail(doc, keys + ("finding",), f"unknown finding '{subject}'")
-        extra = set(raw) - {"finding", "severity", "at_least", "category"}
-        if extra:
-            self._fail(doc, keys + (sorted(extra)[0],), f"unknown key '{sorted(extra)[0]}' in a finding condition")
-        severities = None
-        if "severity" in raw and "at_least" in raw:
-            self._fail(doc, keys, "use 'severity' or 'at_least', not both")
-        for test in ("severity", "at_least"):
-            if test in raw:
-                if raw[test] not in self.severities:
-                    self._fail(doc, keys + (test,), f"severity must be one of {', '.join(self.severities)}")
-                if subject != "any" and self.findings[subject].category in ("context", "risk"):
-                    self._fail(doc, keys + (test,), f"'{subject}' has no severity")
-                severities = (raw[test],) if test == "severity" else self.severities[self.severities.index(raw[test]):]
-        categories = None
-        if "category" in raw:
-            categories = raw["category"] if isinstance(raw["category"], list) else [raw["category"]]
-            for category in categories:
-                if category not in self.categories:
-                    self._fail(doc, keys + ("category",), f"unknown category '{category}'")
-            categories = tuple(categories)
-        return Condition("finding", subject, severities=severities, categories=categories)
+        try:
+            return conditions.read_finding(raw, self.findings, self.severities, self.categories, ("context", "risk"))
+        except Invalid as error:
+            self._fail(doc, keys + ((error.key,) if error.key else ()), error.message)
 
 
 def _replace(factor: Factor, **changes) -> Factor:

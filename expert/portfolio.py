@@ -20,16 +20,17 @@ import json
 import os
 import re
 import threading
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from . import answers
 from .case import PARTIES, case_from_data, load_case
-from .errors import AdieuError, EngineError, InputError, OutputExists
+from .conditions import PolicyValue
+from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
 from .explain import primary_attribute
-from .files import make_folder, refuse_non_text, write_atomic
+from .files import make_folder, refuse_non_text, slugify, write_atomic
 from .knowledge import LANGUAGES, Knowledge
 from .policy import Policy
 
@@ -38,9 +39,6 @@ from .policy import Policy
 REVENUE_LIMIT = "max_revenue_share"
 HEAD_BYTES = 65536  # what is read to tell text from UTF-16 or binary
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
-TRUE_WORDS = ("true", "yes", "oui", "vrai", "1")
-FALSE_WORDS = ("false", "no", "non", "faux", "0")
-NUMBER = re.compile(r"^([+-]?\d+)(?:[.,](\d+))?\s*%?$")
 UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 CHUNK = 64                      # rows sent to a worker at a time
 IN_FLIGHT_CHUNKS = 4            # chunks per worker read ahead of the output, at most
@@ -79,14 +77,6 @@ class _Stop:
 
     message: str
     status: int
-
-
-class ReviewStopped(AdieuError):
-    """Raised in the parent for a worker's _Stop, with the worker's exit status."""
-
-    def __init__(self, message: str, status: int):
-        super().__init__(message)
-        self.status = status
 
 
 # -- reading the input -----------------------------------------------------------------
@@ -208,27 +198,11 @@ def row_data(columns: Columns, line: int, cells: list, knowledge: Knowledge) -> 
         if key[0] == "language":
             data["language"] = value.lower()
         elif key[0] == "answers":
-            factor = knowledge.factors[key[1]]
-            data["answers"][key[1]] = answer = _answer(factor, value)
-            if factor.type == "bool" and not isinstance(answer, bool):
-                fail(key, f"expected true or false ({', '.join(TRUE_WORDS)} / {', '.join(FALSE_WORDS)}), "
-                          f"got {value[:40]!r}")
+            data["answers"][key[1]] = answers.from_text(knowledge.factors[key[1]], value,
+                                                        lambda message, key=key: fail(key, message))
         else:
             data.setdefault(key[0], {})[key[1]] = value
     return data
-
-
-def _answer(factor, text: str):
-    """A cell read as the factor's type; anything else is passed on for case.py to refuse."""
-    if factor.type == "bool":
-        word = text.lower()
-        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else text
-    if factor.type in ("number", "integer"):
-        number = NUMBER.match(text)
-        if number:
-            whole, decimals = number.groups()
-            return float(f"{whole}.{decimals}") if decimals else int(whole)
-    return text
 
 
 def _column(key) -> str | None:
@@ -336,16 +310,14 @@ def document_stem(summary: Summary) -> str:
     whole name (a.yaml and a.json must not share documents)."""
     if summary.source is not None:
         return Path(summary.source).name
-    slug = unicodedata.normalize("NFKD", summary.client).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:40].strip("-") or "client"
-    return f"{summary.line:06d}-{slug}"
+    return f"{summary.line:06d}-{slugify(summary.client, 40)}"
 
 
 def revenue_factor(knowledge: Knowledge) -> str | None:
     """The factor the rules compare with the revenue limit of policy.yaml, if any."""
     for rule in knowledge.rules:
         for condition in rule.conditions:
-            if condition.kind == "answer" and condition.compare and condition.compare[1] == ("policy", REVENUE_LIMIT):
+            if condition.compares and condition.operand == PolicyValue(REVENUE_LIMIT):
                 return condition.subject
     return None
 

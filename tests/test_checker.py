@@ -220,7 +220,7 @@ def test_same_priority_rules_concluding_different_verdicts_for_one_case_are_a_co
 def test_conflict_example_is_a_case_on_which_the_engine_fails(kb):
     kb.replace("rules/recommendation.yaml", "then: {recommendation: renegotiate, priority: 20}",
                "then: {recommendation: renegotiate, priority: 18}")
-    knowledge = load_knowledge(kb.root, check=False)
+    knowledge = load_knowledge(kb.root)
     conditions = Conditions(knowledge)
     term = conditions.both_hold(knowledge.rule("address.put_in_writing"), knowledge.rule("renegotiate.economics"))
     engine = Engine(knowledge, default_policy(knowledge))

@@ -53,7 +53,7 @@ def test_equal_priorities_with_different_verdicts_are_a_reported_conflict(tmp_pa
                                                "then: {advice: wait, priority: 0}"))
     # The checker refuses such a rule base at load; a user policy can still create one at run time.
     with pytest.raises(EngineError, match="advice.sow, advice.wait conclude different advices .* priority 0"):
-        Advisor(knowledge=load_knowledge(root, check=False)).engine.reason({"frost": True})
+        Advisor(knowledge=load_knowledge(root)).engine.reason({"frost": True})
 
 
 def test_a_case_no_rule_concludes_is_an_error_not_a_silent_default(tmp_path):
@@ -62,7 +62,7 @@ def test_a_case_no_rule_concludes_is_an_error_not_a_silent_default(tmp_path):
     rules = root / "rules" / "garden.yaml"
     rules.write_text(rules.read_text().replace("    when: []\n", "    when:\n      - {answer: frost, is: false}\n"))
     with pytest.raises(EngineError, match="no rule concluded the advice"):
-        Advisor(knowledge=load_knowledge(root, check=False)).engine.reason({})
+        Advisor(knowledge=load_knowledge(root)).engine.reason({})
 
 
 def test_tiny_exponent_numbers_reach_durable_rules_in_plain_digits(advisor):
@@ -85,10 +85,10 @@ def test_many_cases_in_a_row_keep_memory_flat(advisor):
 
 
 def test_actions_are_resolved_by_name_through_the_host(advisor, monkeypatch):
-    import expert.engine as engine_module
+    import expert.durable_adapter as adapter
 
     asked = []
-    resolve = engine_module._Host.get_action
+    resolve = adapter._Host.get_action
 
     def get_action(host, name):
         action = resolve(host, name)
@@ -98,7 +98,7 @@ def test_actions_are_resolved_by_name_through_the_host(advisor, monkeypatch):
             return action(c)
         return counted
 
-    monkeypatch.setattr(engine_module._Host, "get_action", get_action)
+    monkeypatch.setattr(adapter._Host, "get_action", get_action)
     reasoning = Engine(advisor.knowledge, advisor.policy).reason({"payment_behaviour": "unpaid_invoices"})
     assert asked == [firing.rule for firing in reasoning.firings], "every firing ran the Host's action"
 
