@@ -14,7 +14,8 @@ from . import answers as answers_
 from .answers import quote
 from .errors import InputError
 from .files import printable, read_document
-from .knowledge import LANGUAGES, Knowledge
+from .knowledge import Knowledge
+from .messages import DEFAULT_LANGUAGE, LANGUAGES
 
 PARTIES = {
     "client": ("name", "contact", "email"),
@@ -30,7 +31,7 @@ MAX_TEXT = 200
 class Case:
     """One client relationship under review. `answers` holds only what is known."""
 
-    language: str = "fr"
+    language: str = DEFAULT_LANGUAGE
     client: dict = field(default_factory=dict)
     provider: dict = field(default_factory=dict)
     answers: dict = field(default_factory=dict)
@@ -64,7 +65,7 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
         if key not in TOP_LEVEL:
             fail((key,), f"unknown key (expected one of {', '.join(TOP_LEVEL)})")
     case = Case(source=source)
-    language = data.get("language", "fr")
+    language = data.get("language", DEFAULT_LANGUAGE)
     if language not in LANGUAGES:
         fail(("language",), f"expected one of {', '.join(LANGUAGES)}, got {quote(language)}")
     case.language = language

@@ -5,9 +5,10 @@ source; a rule without sources; a text missing in one language) and stops at the
 error. This module adds the checks that need the whole rule base at once, and reports all of
 their problems together:
 
-- a finding that no rule concludes, or that no rule's conditions use. Findings of category
-  `risk` (notice period, hand-over...) are exempt from the second test: the memo and the
-  letters show every risk found, so being used by the documents counts as being used;
+- a finding that no rule concludes, or that no rule's conditions use. Findings of the
+  categories findings.yaml lists as `shown_by_documents` (the risks: notice period,
+  hand-over...) are exempt from the second test: the memo and the letters show every one
+  found, so being used by the documents counts as being used;
 - a factor that no rule reads, or whose question is never asked (its ask_when cannot hold);
 - a rule whose conditions contradict each other, so that it can never fire;
 - an outcome value that no rule concludes, or only rules that can never fire;
@@ -124,7 +125,7 @@ def _finding_problems(knowledge: Knowledge, places) -> list:
             problems.append(places.problem("findings.yaml", ("findings", finding.id),
                                            f"finding '{finding.id}' is concluded by no rule "
                                            f"(no rule has 'then: {{finding: {finding.id}}}')"))
-        elif finding.category != "risk" and not any(
+        elif finding.category not in knowledge.shown_by_documents and not any(
                 _may_match(c, finding, knowledge) for r in knowledge.rules for c in r.conditions
                 if c.kind == "finding"):
             problems.append(places.problem("findings.yaml", ("findings", finding.id),

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--knowledge", metavar="DIR", help="use another rule base (default: the shipped one)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    assess = commands.add_parser("assess", help="assess one case file and give a reasoned recommendation")
+    assess = commands.add_parser("assess", help="assess one case file and give a reasoned verdict")
     assess.add_argument("case", metavar="CASE", help="case file (YAML or JSON)")
     assess.add_argument("--format", choices=("text", "json", "md"), default="text")
     assess.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     assess.set_defaults(run=run_assess)
 
     interview = commands.add_parser("interview", help="answer a few questions in the terminal and get a "
-                                                      "reasoned recommendation, a case file and its documents")
+                                                      "reasoned verdict, a case file and its documents")
     interview.add_argument("--out", metavar="DIR",
                            help="folder for the case file, memo and letter (default: one named after the client)")
     interview.add_argument("--force", action="store_true", help="replace files that already exist in that folder")
@@ -47,11 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--answers", metavar="CASE",
                            help="start from an existing case file and ask only what is missing")
     interview.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
-    interview.add_argument("--language", choices=("fr", "en"),
+    interview.add_argument("--language", choices=_languages(),
                            help="language of the questions and documents (default: from the locale)")
     interview.set_defaults(run=run_interview)
 
-    memo = commands.add_parser("memo", help="write the internal memo that justifies the recommendation")
+    memo = commands.add_parser("memo", help="write the internal memo that justifies the verdict")
     letter = commands.add_parser("letter", help="write the letter or e-mail draft to the client "
                                                 "(termination, problems to address, revised terms)")
     for document, formats, default in ((memo, ("md", "html"), "md"), (letter, ("text", "md", "html", "eml"), "text")):
@@ -64,8 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         document.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
         document.add_argument("--date", metavar="YYYY-MM-DD", type=_iso_date,
                               help="date the document as of this day (default: today); end dates follow from it")
-    letter.add_argument("--kind", choices=("auto", "termination", "address", "renegotiate"), default="auto",
-                        help="default auto: the letter the recommendation calls for (none to keep the client)")
+    letter.add_argument("--kind", default="auto", metavar="KIND",
+                        help="auto (default): the letter the verdict calls for, if any; or a kind of the "
+                             "templates' documents.yaml (shipped: termination, address, renegotiate)")
     memo.set_defaults(run=run_memo)
     letter.set_defaults(run=run_letter)
 
@@ -93,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge_check.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the sample (default 0)")
     knowledge_check.set_defaults(run=run_knowledge_check)
     return parser
+
+
+def _languages() -> tuple:
+    from .messages import LANGUAGES
+
+    return LANGUAGES
 
 
 def run_assess(args) -> int:
@@ -157,10 +164,10 @@ def _iso_date(text: str):
 
 def _assess_for_document(args):
     from .advisor import Advisor
-    from .documents import Documents
+    from .documents import documents_for
 
     advisor = Advisor(args.knowledge, args.policy)
-    return advisor.assess(advisor.load_case(args.case)), Documents()
+    return advisor.assess(advisor.load_case(args.case)), documents_for(advisor.knowledge)
 
 
 def _deliver(args, rendered, what: str) -> int:

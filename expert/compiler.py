@@ -21,7 +21,6 @@ FINDING = "f"
 SINK = "__every_finding"
 NEVER = "__never"      # a fact type that is never asserted
 RESERVED = ("t", "sid", "id", "$s")
-LAYER_ORDER = {"finding": 1, "context": 2}  # durable `pri`: earlier layers fire first
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,13 @@ def compile_rule(rule: Rule, knowledge: Knowledge, policy: Policy) -> CompiledRu
     finding_bindings = tuple(f"f{i}" for i in range(len(findings)))
     patterns.extend({name: test} for name, test in zip(finding_bindings, findings))
     definition = {"all": patterns, "run": rule.id}
-    if rule.layer in LAYER_ORDER:
-        definition["pri"] = LAYER_ORDER[rule.layer]
-    else:
-        definition["pri"] = max(LAYER_ORDER.values()) + 1
+    # durable `pri`: earlier layers (the rule file's `order`) fire first; no order, last.
+    definition["pri"] = rule.order if rule.order is not None else last_order(knowledge) + 1
     return CompiledRule(rule, definition, case_binding, finding_bindings, tuple(dict.fromkeys(factors)))
+
+
+def last_order(knowledge: Knowledge) -> int:
+    return max([r.order for r in knowledge.rules if r.order is not None], default=0)
 
 
 def _all(tests: list) -> dict:

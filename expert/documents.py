@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from .errors import InputError, NoLetter, TemplateError
+from .errors import InputError, NoLetter, TemplateError, UsageError
 from .files import read_document
 from .resources import PACKAGE, data_dir
 
@@ -40,8 +40,7 @@ if TYPE_CHECKING:
 
 MEMO_FORMATS = ("md", "html")
 LETTER_FORMATS = ("text", "md", "html", "eml")
-KINDS = ("termination", "address", "renegotiate")
-NO_LETTER = "none"
+NO_LETTER = "none"               # documents.yaml: this outcome calls for no letter
 SETTINGS_FILE = "documents.yaml"
 PART = "\x1e"                     # separates the parts of a letter; user text never holds it
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -147,13 +146,33 @@ def parse_blocks(text: str) -> list:
 
 # -- the documents ---------------------------------------------------------------------------
 
+def documents_for(knowledge) -> "Documents":
+    """The documents of a rule base: its own templates/ folder (documents.yaml and content
+    templates) when it has one, over the shipped templates (layouts, blocks, phrases)."""
+    own = Path(knowledge.root) / "templates"
+    return Documents(own) if (own / SETTINGS_FILE).exists() else Documents()
+
+
 class Documents:
-    """The templates folder and its settings, read once, rendering any number of documents."""
+    """The templates folder and its settings, read once, rendering any number of documents.
+
+    A templates folder other than the shipped one is searched first, then the shipped one:
+    a rule base brings its documents.yaml and content templates and reuses the layouts."""
 
     def __init__(self, templates_dir=None):
-        self.root = Path(templates_dir) if templates_dir is not None else default_templates_dir()
+        shipped = default_templates_dir()
+        self.root = Path(templates_dir) if templates_dir is not None else shipped
+        self.roots = tuple(dict.fromkeys((self.root, shipped)))
         self.settings = _Settings(self.root / SETTINGS_FILE)
+        for kind in self.settings.kinds:
+            if not any((root / "letter" / kind).is_dir() for root in self.roots):
+                self.settings._fail(("letters",), f"no folder letter/{kind}/ for the letter kind '{kind}'")
         self._environments: dict = {}
+
+    @property
+    def kinds(self) -> tuple:
+        """The letters these templates write (documents.yaml's `letters`)."""
+        return self.settings.kinds
 
     # public API ------------------------------------------------------------------------------
 
@@ -169,19 +188,23 @@ class Documents:
 
     def planned_kind(self, assessment: "Assessment") -> str | None:
         """The letter the recommendation calls for (documents.yaml), None when it calls for none."""
-        value = assessment.verdict[assessment.primary]
-        kind = self.settings.letter_for(value)
+        kind = self.settings.letters.get(assessment.verdict[assessment.primary], NO_LETTER)
         return None if kind == NO_LETTER else kind
 
     def letter_kind(self, assessment: "Assessment", kind: str = "auto") -> str | None:
         if kind == "auto":
             return self.planned_kind(assessment)
-        if kind not in KINDS:
-            raise ValueError(f"letter kind must be auto or one of {KINDS}")
+        if kind not in self.kinds:
+            raise UsageError(f"adieu letter: --kind must be auto or one of {', '.join(self.kinds)}, got {kind!r}")
         return kind
 
     def no_letter_reason(self, assessment: "Assessment", today: date | None = None) -> str:
-        """Why no letter is written for this case, in the case's language."""
+        """Why no letter is written for this case, in the case's language; in English when the
+        templates map no letter to the outcome at all."""
+        value = assessment.verdict[assessment.primary]
+        if value not in self.settings.letters:
+            return (f"no letter for this outcome ({assessment.primary}: {value}): the templates map no letter "
+                    f"to it (documents.yaml, letters); the memo says what to do")
         context = self._context(assessment, today or date.today(), None, "letter")
         return " ".join(self._render("text", f"letter/none/{assessment.language}.j2", context).split())
 
@@ -228,7 +251,7 @@ class Documents:
         nothing for text. Undefined variables are errors, never silent blanks."""
         if form not in self._environments:
             env = jinja2.Environment(
-                loader=jinja2.FileSystemLoader(str(self.root)),
+                loader=jinja2.FileSystemLoader([str(root) for root in self.roots]),
                 undefined=jinja2.StrictUndefined,
                 autoescape=(form == "html"),
                 finalize=_markdown_escape if form == "md" else None,
@@ -380,8 +403,9 @@ class _Settings:
         self.path = path
         self.letters = self._mapping(data, ("letters",))
         for value, kind in self.letters.items():
-            if kind not in KINDS + (NO_LETTER,):
-                self._fail(("letters", value), f"expected one of {', '.join(KINDS + (NO_LETTER,))}, got {kind!r}")
+            if not isinstance(kind, str) or not kind.replace("_", "").isalnum():
+                self._fail(("letters", value), f"expected a letter kind (a folder of letter/) or {NO_LETTER}, got {kind!r}")
+        self.kinds = tuple(dict.fromkeys(k for k in self.letters.values() if k != NO_LETTER))
         notice = self._mapping(data, ("notice",))
         self.notice_factor = self._get(notice, ("notice", "factor"), str)
         self.default_notice_days = self._get(notice, ("notice", "default_days"), int)
@@ -389,7 +413,7 @@ class _Settings:
         self.reply_days = self._get(timing, ("timing", "reply_days"), int)
         self.reassess_days = self._mapping(timing, ("timing", "reassess_days"))
         for kind, days in self.reassess_days.items():
-            if kind not in KINDS or not isinstance(days, int) or days < 0:
+            if kind not in self.kinds or not isinstance(days, int) or days < 0:
                 self._fail(("timing", "reassess_days", kind), "expected a letter kind and a number of days")
         self.mitigating = tuple(self._get(self._mapping(data, ("memo",)), ("memo", "mitigating"), list))
         self.formats = self._mapping(data, ("formats",))
@@ -398,11 +422,6 @@ class _Settings:
             if not isinstance(months, list) or len(months) != 12 or not {"date", "decimal_mark"} <= set(spec):
                 self._fail(("formats", lang), "expected date, first_day, months (twelve) and decimal_mark")
         self.honorifics = self._mapping(data, ("honorifics",))
-
-    def letter_for(self, value: str) -> str:
-        if value not in self.letters:
-            self._fail(("letters",), f"no letter kind for the recommendation '{value}'")
-        return self.letters[value]
 
     def format_date(self, value: date, lang: str) -> str:
         spec = self.formats[lang]

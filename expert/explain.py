@@ -106,7 +106,9 @@ def how(knowledge: Knowledge, reasoning: Reasoning, language: str) -> list:
 
 
 def _colon(language: str) -> str:
-    return " : " if language == "fr" else ": "
+    from .messages import messages
+
+    return messages(language).colon
 
 
 def _concluded(knowledge: Knowledge, firing, language: str) -> str:

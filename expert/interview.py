@@ -525,9 +525,9 @@ def render_documents(assessment) -> tuple:
     """The memo and, when the recommendation calls for one, the letter (documents.py), as
     ([(file name, content, what)], notes for the user): the same files `adieu portfolio
     --out` writes for each client."""
-    from .documents import Documents, NoLetter
+    from .documents import NoLetter, documents_for
 
-    documents = Documents()
+    documents = documents_for(assessment.knowledge)
     memo = documents.memo(assessment, "md")
     files, notes = [(MEMO_FILE, memo.content, "memo_file")], list(memo.notes)
     try:

@@ -18,9 +18,9 @@ from . import conditions
 from .conditions import CHOICE_TYPES, NUMBER_TYPES, Condition
 from .errors import InvalidCondition as Invalid, KnowledgeError
 from .files import Document, read_document
+from .messages import LANGUAGES
 from .resources import PACKAGE, data_dir
 
-LANGUAGES = ("fr", "en")
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED = ("t", "id", "sid")  # field names durable-rules or the compiled facts use
 
@@ -33,15 +33,25 @@ def default_knowledge_dir() -> Path:
     return found
 
 
-@dataclass(frozen=True)
 class Text:
-    """A sentence in every supported language."""
+    """A sentence in every language of the rule base (messages.LANGUAGES)."""
 
-    fr: str
-    en: str
+    __slots__ = ("texts",)
+
+    def __init__(self, **texts):
+        self.texts = texts
 
     def __call__(self, language: str) -> str:
-        return getattr(self, language)
+        return self.texts[language]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Text) and self.texts == other.texts
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.texts.items())))
+
+    def __repr__(self) -> str:
+        return f"Text({self.texts!r})"
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class Rule:
     sources: tuple
     file: str
     line: int
+    order: int | None = None      # its file's `order`: earlier layers fire first
 
     @property
     def concludes_finding(self) -> bool:
@@ -114,6 +125,7 @@ class Setting:
     label: Text
     minimum: float | None = None
     maximum: float | None = None
+    example: object = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +176,9 @@ class Knowledge:
     settings: dict
     rules: tuple
     interview: InterviewTexts | None = None
+    unrated: tuple = ()                         # findings.yaml: categories without severity
+    shown_by_documents: tuple = ()              # findings.yaml: categories the documents use
+    share_limit: str | None = None              # policy.yaml portfolio.share_limit: a number setting
     places: dict = field(default_factory=dict)   # file name (e.g. "findings.yaml") -> Place
 
     def place(self, name: str, keys: tuple = ()) -> tuple:
@@ -178,7 +193,7 @@ class Knowledge:
     @cached_property
     def problem_categories(self) -> tuple:
         """Categories whose findings carry a severity: all but context and risk."""
-        return tuple(c for c in self.categories if c not in ("context", "risk"))
+        return tuple(c for c in self.categories if c not in self.unrated)
 
     def rule(self, rule_id: str) -> Rule:
         return self._rules_by_id[rule_id]
@@ -218,9 +233,14 @@ class _Reader:
         severity_labels = {s: self._text(findings_doc, ("severities", "labels", s)) for s in self.severities}
         self.categories = {k: self._text(findings_doc, ("categories", k))
                            for k in self._mapping(findings_doc, ("categories",))}
+        self.unrated = self._categories(findings_doc, "unrated")
+        self.shown_by_documents = self._categories(findings_doc, "shown_by_documents")
         self.findings = {k: self._finding(findings_doc, k) for k in self._mapping(findings_doc, ("findings",))}
         policy_doc = self._read("policy.yaml")
         self.settings = {k: self._setting(policy_doc, k) for k in self._mapping(policy_doc, ("settings",))}
+        share_limit = self._get(policy_doc, ("portfolio", "share_limit"), None)
+        if share_limit is not None and getattr(self.settings.get(share_limit), "type", None) != "number":
+            self._fail(policy_doc, ("portfolio", "share_limit"), "expected the name of a number setting")
         self.factors = {}
         for factor_id in self._mapping(factors_doc, ("factors",)):
             self.factors[factor_id] = self._factor(factors_doc, factor_id, themes)
@@ -240,8 +260,11 @@ class _Reader:
         for path in rule_files:
             doc = self._read(os.path.join("rules", path.name))
             layer = self._get(doc, ("layer",))
+            order = self._get(doc, ("order",), None)
+            if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+                self._fail(doc, ("order",), "'order' is a whole number (layers fire from the lowest)")
             for index in range(len(self._list(doc, ("rules",)))):
-                rule = self._rule(doc, index, layer)
+                rule = self._rule(doc, index, layer, order)
                 if rule.id in seen:
                     self._fail(doc, ("rules", index, "id"), f"rule id '{rule.id}' already used at {seen[rule.id]}")
                 seen[rule.id] = f"{rule.file}:{rule.line}"
@@ -249,7 +272,7 @@ class _Reader:
         interview = self._interview() if (self.root / INTERVIEW_FILE).exists() else None
         return Knowledge(self.root, self.sources, themes, self.factors, self.severities, severity_labels,
                          self.categories, self.findings, self.outcomes, self.settings, tuple(rules),
-                         interview, self.places)
+                         interview, self.unrated, self.shown_by_documents, share_limit, self.places)
 
     def _interview(self) -> InterviewTexts:
         doc = self._read(INTERVIEW_FILE)
@@ -335,6 +358,12 @@ class _Reader:
 
     # -- pieces ----------------------------------------------------------------------------
 
+    def _categories(self, doc, key) -> tuple:
+        names = self._get(doc, (key,), [])
+        if not isinstance(names, list) or any(name not in self.categories for name in names):
+            self._fail(doc, (key,), f"'{key}' is a list of categories (expected some of {', '.join(self.categories)})")
+        return tuple(names)
+
     def _finding(self, doc, finding_id) -> Finding:
         keys = ("findings", finding_id)
         category = self._get(doc, keys + ("category",))
@@ -349,7 +378,8 @@ class _Reader:
         if kind not in ("number", "red_lines"):
             self._fail(doc, keys + ("type",), f"unknown setting type '{kind}' (expected number or red_lines)")
         return Setting(setting_id, kind, self._get(doc, keys + ("default",)), self._text(doc, keys + ("label",)),
-                       self._get(doc, keys + ("min",), None), self._get(doc, keys + ("max",), None))
+                       self._get(doc, keys + ("min",), None), self._get(doc, keys + ("max",), None),
+                       self._get(doc, keys + ("example",), None))
 
     def _factor(self, doc, factor_id, themes) -> Factor:
         keys = ("factors", factor_id)
@@ -390,7 +420,7 @@ class _Reader:
                       for v in values}
         return Outcome(attribute, self._text(doc, keys + ("label",)), values, labels, next_steps)
 
-    def _rule(self, doc, index, layer) -> Rule:
+    def _rule(self, doc, index, layer, order=None) -> Rule:
         keys = ("rules", index)
         raw = self._mapping(doc, keys)
         rule_id = raw.get("id")
@@ -418,7 +448,7 @@ class _Reader:
             id=rule_id, layer=layer, statement=self._text(doc, keys + ("statement",)),
             conditions=self._conditions(doc, keys + ("when",)),
             conclusion=self._conclusion(doc, keys + ("then",), rule_id),
-            sources=tuple(sources), file=doc.path, line=doc.line(*keys) or 0,
+            sources=tuple(sources), file=doc.path, line=doc.line(*keys) or 0, order=order,
         )
 
     def _conclusion(self, doc, keys, rule_id) -> dict:
@@ -429,7 +459,7 @@ class _Reader:
             if finding is None:
                 self._fail(doc, keys + ("finding",), f"rule '{rule_id}': unknown finding '{finding_id}'")
             severity = then.get("severity")
-            if finding.category in ("context", "risk"):
+            if finding.category in self.unrated:
                 if severity is not None:
                     self._fail(doc, keys + ("severity",), f"rule '{rule_id}': a {finding.category} finding has no severity")
             elif severity not in self.severities:
@@ -486,7 +516,7 @@ class _Reader:
 
     def _finding_condition(self, doc, keys, raw) -> Condition:
         try:
-            return conditions.read_finding(raw, self.findings, self.severities, self.categories, ("context", "risk"))
+            return conditions.read_finding(raw, self.findings, self.severities, self.categories, self.unrated)
         except Invalid as error:
             self._fail(doc, keys + ((error.key,) if error.key else ()), error.message)
 

@@ -7,24 +7,7 @@ import textwrap
 
 from .advisor import Assessment
 from .knowledge import _show
-
-HEADINGS = {
-    "fr": {
-        "recommendation": "Recommandation", "reasons": "Raisons", "unknown": "Inconnues qui auraient compté",
-        "changes": "Ce qui changerait la recommandation", "next": "Prochaines étapes",
-        "how": "Comment ce verdict a été établi", "trace": "Règles déclenchées, dans l'ordre",
-        "if": "si {factor} : {value}", "unanswered": "sans réponse", "none": "aucune",
-        "client": "Client", "conditions": "à condition d'obtenir",
-    },
-    "en": {
-        "recommendation": "Recommendation", "reasons": "Reasons", "unknown": "Unknowns that would have mattered",
-        "changes": "What would change the recommendation", "next": "Next steps",
-        "how": "How this verdict was reached", "trace": "Rules fired, in order",
-        "if": "if {factor} were: {value}", "unanswered": "unanswered", "none": "none",
-        "client": "Client", "conditions": "provided we see",
-    },
-}
-
+from .messages import messages
 
 def render(assessment: Assessment, form: str, explain: bool = False) -> str:
     if form == "json":
@@ -36,14 +19,15 @@ class _Writer:
     def __init__(self, assessment: Assessment, markdown: bool, explain: bool):
         self.a, self.md, self.explain = assessment, markdown, explain
         self.k, self.lang = assessment.knowledge, assessment.language
-        self.h = HEADINGS[self.lang]
+        self.m = messages(self.lang, self.k.root)
+        self.h = self.m.report
         self.lines: list[str] = []
 
     def write(self) -> str:
-        a, k, lang = self.a, self.k, self.lang
+        a, k, lang, colon = self.a, self.k, self.lang, self.m.colon
         client = a.case.client.get("name")
-        title = f"{self.h['recommendation']}: " if lang == "en" else f"{self.h['recommendation']} : "
-        title += k.outcomes[a.primary].labels[a.verdict[a.primary]](lang)
+        primary = k.outcomes[a.primary]
+        title = self.h["title"].format(outcome=primary.label(lang), value=primary.labels[a.verdict[a.primary]](lang))
         if client:
             title = f"{client} — {title}"
         self.lines.append(f"# {title}" if self.md else title)
@@ -51,19 +35,17 @@ class _Writer:
             if attribute == a.primary:
                 continue
             outcome = k.outcomes[attribute]
-            line = f"{outcome.label(lang)}{' :' if lang == 'fr' else ':'} {outcome.labels[a.verdict[attribute]](lang)}"
+            line = f"{outcome.label(lang)}{colon}{outcome.labels[a.verdict[attribute]](lang)}"
             wanted = [k.findings[name].change(lang) for name in a.conditions(attribute)]
             if wanted and a.verdict[attribute] != outcome.values[0]:
-                line += f" ({self.h['conditions']} : " if lang == "fr" else f" ({self.h['conditions']}: "
-                line += "; ".join(wanted) + ")"
+                line += f" ({self.h['conditions']}{colon}" + "; ".join(wanted) + ")"
             self.lines.append(line)
         self.section("reasons")
         for firing in a.reasons():
             rule = k.rule(firing.rule)
             self.item(f"{rule.statement(lang)} [{rule.id}]")
             for source in rule.sources:
-                self.quote(f"{source.source} : « {source.passage} »" if lang == "fr"
-                           else f"{source.source}: “{source.passage}”")
+                self.quote(f"{source.source}{colon}{self.m.quote(source.passage)}")
         if a.changes is not None:
             self.section("unknown")
             unknown = a.unknown()
@@ -96,8 +78,10 @@ class _Writer:
         return "\n".join(self.lines) + "\n"
 
     def section(self, key: str):
+        label = self.k.outcomes[self.a.primary].label(self.lang)
+        heading = self.h[key].format(outcome=label, outcome_lower=label.lower())
         self.lines.append("")
-        self.lines.append(f"## {self.h[key]}" if self.md else self.h[key])
+        self.lines.append(f"## {heading}" if self.md else heading)
 
     def item(self, text: str, bullet: str = "-"):
         prefix = f"{bullet} " if bullet else ""

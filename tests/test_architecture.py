@@ -75,3 +75,38 @@ def test_no_module_of_expert_imports_a_module_that_imports_it_back():
 
 def test_the_cycle_finder_finds_a_circle_through_a_third_module():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c", "a"]]
+
+
+def _shipped_words() -> set:
+    """The ids of the shipped rule base that no English sentence uses by chance: every id
+    with an underscore (factors, findings, values such as exit_now, settings) and the
+    outcome attributes. `red_lines` is left out: it is also the type of setting the policy
+    loader knows (policy.yaml's `type: red_lines`), engine vocabulary rather than domain."""
+    from expert.knowledge import load_knowledge
+
+    k = load_knowledge()
+    ids = set(k.factors) | set(k.findings) | set(k.categories) | set(k.severities) | set(k.settings)
+    ids |= {value for outcome in k.outcomes.values() for value in outcome.values if isinstance(value, str)}
+    ids |= {value for factor in k.factors.values() for value in factor.values if isinstance(value, str)}
+    return {word for word in ids if "_" in word} - {"red_lines"} | set(k.outcomes)
+
+
+def test_no_python_file_outside_tests_names_a_word_of_the_shipped_rule_base():
+    """The engine is generic: every factor, finding, outcome, category, severity and setting
+    is named only in knowledge/ and templates/ (string literals and names are both read)."""
+    import re
+
+    words = _shipped_words()
+    found = []
+    for path in sorted(EXPERT.glob("**/*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                named = set(re.findall(r"[a-z][a-z0-9_]*", node.value)) & words
+                found += [f"{path.name}:{node.lineno}: {w}" for w in sorted(named)]
+            elif isinstance(node, (ast.Name, ast.Attribute)):
+                name = node.id if isinstance(node, ast.Name) else node.attr
+                if name in words:
+                    found.append(f"{path.name}:{node.lineno}: {name}")
+    assert found == []
