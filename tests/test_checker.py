@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_adieu
+from conftest import ROOT, run_here as run_adieu
 from expert.checker import Conditions, check
 from expert.engine import Engine
 from expert.errors import EngineError
