@@ -52,6 +52,7 @@ class Assessment:
     reasoning: Reasoning
     changes: list | None = None
     language: str = field(init=False)
+    _explanation: explain.Explanation | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         self.language = self.case.language
@@ -91,33 +92,32 @@ class Assessment:
         outcome = self.knowledge.outcomes[self.primary]
         return [step(self.language) for step in outcome.next_steps.get(self.verdict[self.primary], ())]
 
+    def explanation(self) -> explain.Explanation:
+        """The plain explanation every view reads (built once, on first use)."""
+        if self._explanation is None:
+            self._explanation = explain.explain(self.knowledge, self.reasoning, self.language, self.changes)
+        return self._explanation
+
     def how(self) -> list:
         return explain.how(self.knowledge, self.reasoning, self.language)
 
     def to_dict(self) -> dict:
-        """The machine-readable result of case-format.md (assess --format json)."""
-        k, language = self.knowledge, self.language
-        result = {"language": language}
-        result.update(self.verdict)
-        result["reasons"] = [{
-            "rule": firing.rule,
-            "text": k.rule(firing.rule).statement(language),
-            "sources": [{"source": s.source, "passage": s.passage} for s in k.rule(firing.rule).sources],
-        } for firing in self.reasons()]
-        result["findings"] = [{
-            "finding": name, "category": k.findings[name].category, "severity": severity,
-            "label": k.findings[name].label(language),
-        } for name, severity in explain.found(k, self.reasoning)]
-        result["conditions"] = {
-            attribute: [{"finding": name, "text": k.findings[name].change(language)}
-                        for name in self.conditions(attribute)]
-            for attribute in k.outcomes if attribute != self.primary
-        }
-        result["unknown"] = self.unknown()
-        result["what_would_change"] = [{
-            "factor": c.factor, "from": c.current, "to": c.value, c.attribute: c.outcome,
-        } for c in self.what_would_change()]
-        result["next_steps"] = self.next_steps()
+        """The machine-readable result of case-format.md (assess --format json): a view of
+        the explanation, plus the trace and the policy."""
+        e = self.explanation()
+        result = {"language": e.language}
+        result.update(e.verdict)
+        result["reasons"] = [{"rule": r["rule"], "text": r["statement"],
+                              "sources": [{"source": s["id"], "passage": s["passage"]} for s in r["sources"]]}
+                             for r in e.reasons]
+        result["findings"] = [{key: f[key] for key in ("finding", "category", "severity", "label")}
+                              for f in e.findings]
+        result["conditions"] = {attribute: outcome["conditions"]
+                                for attribute, outcome in e.outcomes.items() if attribute != e.primary}
+        result["unknown"] = [u["id"] for u in e.unknown]
+        result["what_would_change"] = [{"factor": c["factor"], "from": c["from_value"], "to": c["to_value"],
+                                        c["attribute"]: c["value"]} for c in e.changes]
+        result["next_steps"] = e.next_steps
         result["trace"] = [firing.as_dict() for firing in self.reasoning.require_trace().firings]
         result["policy"] = self.policy.as_dict()
         return result

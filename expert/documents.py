@@ -293,34 +293,13 @@ class Documents:
         language. `kind` is the letter being written (or the memo's plan), `medium` one of
         memo, letter, email."""
         k, lang = a.knowledge, a.language
-        rank = {s: i for i, s in enumerate(k.severities)}
-        problems = [{
-            "id": name, "category": k.findings[name].category, "severity": severity,
-            "label": k.findings[name].label(lang),
-            "change": k.findings[name].change(lang) if k.findings[name].change else None,
-        } for name, severity in a.problems()]
-        problems.sort(key=lambda p: -rank.get(p["severity"], -1))
-        reasons = []
-        for firing in a.reasons():
-            rule = k.rule(firing.rule)
-            name = firing.conclusion.get("finding")
-            reasons.append({
-                "rule": rule.id, "statement": rule.statement(lang),
-                "finding": name, "category": k.findings[name].category if name else None,
-                "finding_label": k.findings[name].label(lang) if name else None,
-                "severity": firing.conclusion.get("severity"),
-                "attribute": firing.conclusion.get("attribute"),
-                "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage}
-                            for s in rule.sources],
-            })
-        verdict = a.verdict
-        outcomes = {attribute: {
-            "name": k.outcomes[attribute].label(lang),
-            "value": value,
-            "label": k.outcomes[attribute].labels[value](lang),
-            "conditions": [k.findings[n].change(lang) for n in a.conditions(attribute)]
-            if attribute != a.primary else [],
-        } for attribute, value in verdict.items()}
+        e = a.explanation()
+        problems = [{"id": p["finding"], "category": p["category"], "severity": p["severity"],
+                     "label": p["label"], "change": p["change"]} for p in e.problems]
+        reasons = e.reasons
+        verdict = e.verdict
+        outcomes = {attribute: {**outcome, "conditions": [c["text"] for c in outcome["conditions"]]}
+                    for attribute, outcome in e.outcomes.items()}
         answers = dict(a.case.answers)
         notice_days = answers.get(self.settings.notice_factor)
         assumed = notice_days is None
@@ -334,28 +313,22 @@ class Documents:
             "reply": _weekday(today + timedelta(days=self.settings.reply_days)),
             "reassess": _weekday(today + timedelta(days=reassess_days)) if reassess_days else None,
         }
-        changes = [{
-            "factor": c.factor, "label": k.factors[c.factor].label(lang),
-            "from": k.factors[c.factor].value_label(c.current, lang) if c.current is not None else None,
-            "to": k.factors[c.factor].value_label(c.value, lang),
-            "value": c.outcome, "outcome": k.outcomes[c.attribute].labels[c.outcome](lang),
-            "rank": k.outcomes[c.attribute].values.index(c.outcome),
-        } for c in a.what_would_change()]
+        changes = [{key: c[key] for key in ("factor", "label", "from", "to", "value", "outcome", "rank")}
+                   for c in e.changes]
         return {
             "lang": lang,
             "medium": medium,
             "kind": kind,
             "plan": plan,
-            "primary": a.primary,
+            "primary": e.primary,
             "verdict": verdict,
             "outcomes": outcomes,
             "problems": problems,
             "categories": sorted({p["category"] for p in problems}),
-            "findings": a.findings_in(*k.categories),
+            "findings": [f["finding"] for f in e.findings],
             "reasons": reasons,
-            "next_steps": a.next_steps(),
-            "unknown": [{"id": f, "label": k.factors[f].label(lang), "question": k.factors[f].question(lang)}
-                        for f in a.unknown()],
+            "next_steps": e.next_steps,
+            "unknown": e.unknown,
             "changes": changes,
             "answers": answers,
             "answer_labels": {f: k.factors[f].value_label(v, lang) for f, v in answers.items()},
@@ -478,11 +451,6 @@ def _one_line(value) -> str | None:
 
 def _party(given: dict, fields: tuple) -> dict:
     return {name: _one_line(given.get(name)) for name in fields}
-
-
-def _source_title(knowledge, source_id: str) -> str:
-    entry = knowledge.sources.get(source_id)
-    return entry.get("title", source_id) if isinstance(entry, dict) else source_id
 
 
 def _weekday(day: date) -> date:

@@ -161,3 +161,92 @@ def may_apply(engine: Engine, factor_id: str, answers: dict) -> bool:
     time, so their absence is not a gap worth reporting)."""
     return all(answers.get(c.subject) is None or holds(c, answers, engine.policy)
                for c in engine.knowledge.factors[factor_id].ask_when)
+
+
+# -- the explanation object: built once per assessment, read by every view -----------------------
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything the views show of one assessment, in plain data, in the case's language.
+
+    The text and Markdown report, the JSON result, the memo and the letters are views of it
+    (report.py, Assessment.to_dict, documents.py): none of them reads the trace again.
+
+    outcomes:  attribute -> {name, value, label, conditions: [{finding, text}]} (conditions:
+               the findings the deciding rules matched that would have to change; none for
+               the primary outcome)
+    reasons:   [{rule, statement, finding, category, finding_label, severity, attribute,
+               sources: [{id, title, passage}]}], deciding rules first (see `reasons`)
+    findings:  [{finding, category, severity, label, change}], each once, in trace order
+    problems:  the findings of problem categories, most severe first
+    unknown:   [{id, label, question}]: unanswered factors that could have changed a verdict
+    changes:   [{factor, label, from, to, from_value, to_value, attribute, value, outcome,
+               rank}]: single answers that would move the primary outcome
+    """
+
+    language: str
+    primary: str
+    verdict: dict
+    outcomes: dict
+    reasons: list
+    findings: list
+    problems: list
+    unknown: list
+    changes: list
+    next_steps: list
+
+
+def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_found=None) -> Explanation:
+    """The explanation of one reasoning; `changes_found` (explain.changes) adds the unknowns
+    and what would change the verdict."""
+    k, lang = knowledge, language
+    primary = primary_attribute(k)
+    verdict = dict(reasoning.verdict)
+    rank = {s: i for i, s in enumerate(k.severities)}
+    outcomes = {attribute: {
+        "name": k.outcomes[attribute].label(lang),
+        "value": value,
+        "label": k.outcomes[attribute].labels[value](lang),
+        "conditions": [{"finding": name, "text": k.findings[name].change(lang)}
+                       for name in conditions(k, reasoning, attribute)] if attribute != primary else [],
+    } for attribute, value in verdict.items()}
+    listed = []
+    for firing in reasons(k, reasoning):
+        rule = k.rule(firing.rule)
+        name = firing.conclusion.get("finding")
+        listed.append({
+            "rule": rule.id, "statement": rule.statement(lang),
+            "finding": name, "category": k.findings[name].category if name else None,
+            "finding_label": k.findings[name].label(lang) if name else None,
+            "severity": firing.conclusion.get("severity"),
+            "attribute": firing.conclusion.get("attribute"),
+            "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage}
+                        for s in rule.sources],
+        })
+    findings = [{
+        "finding": name, "category": k.findings[name].category, "severity": severity,
+        "label": k.findings[name].label(lang),
+        "change": k.findings[name].change(lang) if k.findings[name].change else None,
+    } for name, severity in found(k, reasoning)]
+    problems = sorted((f for f in findings if f["category"] in k.problem_categories),
+                      key=lambda f: -rank.get(f["severity"], -1))
+    unknown, moves = [], []
+    if changes_found is not None:
+        mattering = {c.factor for c in changes_found if c.current is None}
+        unknown = [{"id": f, "label": k.factors[f].label(lang), "question": k.factors[f].question(lang)}
+                   for f in k.factors if f in mattering]
+        moves = [{
+            "factor": c.factor, "label": k.factors[c.factor].label(lang),
+            "from": k.factors[c.factor].value_label(c.current, lang) if c.current is not None else None,
+            "to": k.factors[c.factor].value_label(c.value, lang),
+            "from_value": c.current, "to_value": c.value, "attribute": c.attribute,
+            "value": c.outcome, "outcome": k.outcomes[c.attribute].labels[c.outcome](lang),
+            "rank": k.outcomes[c.attribute].values.index(c.outcome),
+        } for c in changes_found if c.attribute == primary]
+    steps = [step(lang) for step in k.outcomes[primary].next_steps.get(verdict[primary], ())]
+    return Explanation(lang, primary, verdict, outcomes, listed, findings, problems, unknown, moves, steps)
+
+
+def _source_title(knowledge: Knowledge, source_id: str) -> str:
+    entry = knowledge.sources.get(source_id)
+    return entry.get("title", source_id) if isinstance(entry, dict) else source_id

@@ -24,43 +24,38 @@ class _Writer:
         self.lines: list[str] = []
 
     def write(self) -> str:
-        a, k, lang, colon = self.a, self.k, self.lang, self.m.colon
+        a, k, colon = self.a, self.k, self.m.colon
+        e = a.explanation()
         client = a.case.client.get("name")
-        primary = k.outcomes[a.primary]
-        title = self.h["title"].format(outcome=primary.label(lang), value=primary.labels[a.verdict[a.primary]](lang))
+        primary = e.outcomes[e.primary]
+        title = self.h["title"].format(outcome=primary["name"], value=primary["label"])
         if client:
             title = f"{client} — {title}"
         self.lines.append(f"# {title}" if self.md else title)
-        for attribute in k.outcomes:
-            if attribute == a.primary:
+        for attribute, outcome in e.outcomes.items():
+            if attribute == e.primary:
                 continue
-            outcome = k.outcomes[attribute]
-            line = f"{outcome.label(lang)}{colon}{outcome.labels[a.verdict[attribute]](lang)}"
-            wanted = [k.findings[name].change(lang) for name in a.conditions(attribute)]
-            if wanted and a.verdict[attribute] != outcome.values[0]:
+            line = f"{outcome['name']}{colon}{outcome['label']}"
+            wanted = [condition["text"] for condition in outcome["conditions"]]
+            if wanted and outcome["value"] != k.outcomes[attribute].values[0]:
                 line += f" ({self.h['conditions']}{colon}" + "; ".join(wanted) + ")"
             self.lines.append(line)
         self.section("reasons")
-        for firing in a.reasons():
-            rule = k.rule(firing.rule)
-            self.item(f"{rule.statement(lang)} [{rule.id}]")
-            for source in rule.sources:
-                self.quote(f"{source.source}{colon}{self.m.quote(source.passage)}")
+        for reason in e.reasons:
+            self.item(f"{reason['statement']} [{reason['rule']}]")
+            for source in reason["sources"]:
+                self.quote(f"{source['id']}{colon}{self.m.quote(source['passage'])}")
         if a.changes is not None:
             self.section("unknown")
-            unknown = a.unknown()
-            self.item(", ".join(k.factors[f].label(lang) for f in unknown) if unknown else self.h["none"])
+            self.item(", ".join(u["label"] for u in e.unknown) if e.unknown else self.h["none"])
             self.section("changes")
-            changes = a.what_would_change()
-            if not changes:
+            if not e.changes:
                 self.item(self.h["none"])
-            for change in changes:
-                factor = k.factors[change.factor]
-                value = factor.value_label(change.value, lang)
-                outcome = k.outcomes[change.attribute].labels[change.outcome](lang)
-                self.item(self.h["if"].format(factor=factor.label(lang).lower(), value=value) + f" → {outcome}")
+            for change in e.changes:
+                self.item(self.h["if"].format(factor=change["label"].lower(), value=change["to"])
+                          + f" → {change['outcome']}")
         self.section("next")
-        for number, step in enumerate(a.next_steps(), 1):
+        for number, step in enumerate(e.next_steps, 1):
             self.item(step, bullet=f"{number}.")
         if self.explain:
             self.section("how")
