@@ -5,6 +5,10 @@ Facts seen by durable-rules:
   a finding:  {"t": "f", "name", "severity", "category", "n"}   asserted by rule actions;
               `n` (its position in the trace) keeps two identical conclusions distinct,
               since durable-rules rejects a fact equal to one it already holds.
+  a group:    {"t": "g", "g": K}   asserted once per case by the engine, with the first
+              finding that matches the K-th distinct `finding: any` condition of the rule base.
+              A rule joins the group, not each finding: it fires once per case, not once per
+              matching finding; the engine records every matching finding in its trace.
 Policy values are substituted here, so a ruleset is compiled once per policy.
 """
 
@@ -18,7 +22,9 @@ from .policy import Policy
 
 CASE = "case"
 FINDING = "f"
+GROUP = "g"
 SINK = "__every_finding"
+GROUP_SINK = "__every_group"
 NEVER = "__never"      # a fact type that is never asserted
 RESERVED = ("t", "sid", "id", "$s")
 
@@ -30,17 +36,27 @@ class CompiledRule:
     case_binding: str | None      # binding name of the case fact, if the rule reads answers
     finding_bindings: tuple       # binding names of the findings it joins, in condition order
     factors: tuple                # the factors its answer conditions read
+    binding_groups: tuple = ()    # per finding binding: the group it joins (None: one finding)
+    feeds: tuple = ()             # the groups the finding it concludes belongs to
 
 
-def compile_rules(knowledge: Knowledge, policy: Policy) -> tuple[dict, dict, tuple]:
+def compile_rules(knowledge: Knowledge, policy: Policy, group_any: bool = True) -> tuple[dict, dict, tuple]:
     """Return (ruleset definition, compiled rules by id, ids of rules that cannot fire).
 
     A rule cannot fire under this policy when it tests the policy's red lines and there are
     none; it is left out of the ruleset rather than compiled into an impossible test.
+    `group_any=False` joins each matching finding instead of its group (one firing per
+    finding): kept to measure the difference.
     """
+    groups = {}
+    if group_any:
+        for rule in knowledge.rules:
+            for condition in rule.conditions:
+                if condition.kind == "finding" and condition.subject == "any":
+                    groups.setdefault(_group_key(condition), len(groups))
     definition, compiled, inactive = {}, {}, []
     for rule in knowledge.rules:
-        piece = compile_rule(rule, knowledge, policy)
+        piece = compile_rule(rule, knowledge, policy, groups)
         if piece is None:
             inactive.append(rule.id)
             continue
@@ -50,11 +66,18 @@ def compile_rules(knowledge: Knowledge, policy: Policy) -> tuple[dict, dict, tup
     # every finding but never fires: its second pattern waits for a fact nobody asserts, so
     # a finding costs no extra action (a one-pattern sink fired once per finding).
     definition[SINK] = {"all": [{"m": {"t": FINDING}}, {"never": {"t": NEVER}}], "run": SINK}
+    if groups:
+        definition[GROUP_SINK] = {"all": [{"m": {"t": GROUP}}, {"never": {"t": NEVER}}], "run": GROUP_SINK}
     return definition, compiled, tuple(inactive)
 
 
-def compile_rule(rule: Rule, knowledge: Knowledge, policy: Policy) -> CompiledRule | None:
-    case_tests, findings, factors = [], [], []
+def _group_key(condition) -> tuple:
+    return (condition.severities, condition.categories)
+
+
+def compile_rule(rule: Rule, knowledge: Knowledge, policy: Policy, groups: dict | None = None) -> CompiledRule | None:
+    groups = groups or {}
+    case_tests, findings, factors, joined = [], [], [], []
     for condition in rule.conditions:
         if condition.kind == "answer":
             case_tests.append(conditions.durable_test(condition, policy))
@@ -65,8 +88,13 @@ def compile_rule(rule: Rule, knowledge: Knowledge, policy: Policy) -> CompiledRu
                 return None
             case_tests.append(test)
             factors.extend(factor for factor, _ in policy.red_lines)
+        elif condition.subject == "any" and _group_key(condition) in groups:
+            group = groups[_group_key(condition)]
+            findings.append({"$and": [{"t": GROUP}, {"g": group}]})
+            joined.append(group)
         else:
             findings.append(conditions.durable_finding_test(condition, FINDING))
+            joined.append(None)
     patterns = []
     case_binding = None
     if case_tests or not findings:
@@ -77,7 +105,15 @@ def compile_rule(rule: Rule, knowledge: Knowledge, policy: Policy) -> CompiledRu
     definition = {"all": patterns, "run": rule.id}
     # durable `pri`: earlier layers (the rule file's `order`) fire first; no order, last.
     definition["pri"] = rule.order if rule.order is not None else last_order(knowledge) + 1
-    return CompiledRule(rule, definition, case_binding, finding_bindings, tuple(dict.fromkeys(factors)))
+    feeds = ()
+    name = rule.conclusion.get("finding")
+    if name is not None:
+        severity, category = rule.conclusion.get("severity"), knowledge.findings[name].category
+        feeds = tuple(group for (severities, categories), group in groups.items()
+                      if conditions.matches(conditions.Condition("finding", "any", severities=severities,
+                                                                 categories=categories), name, severity, category))
+    return CompiledRule(rule, definition, case_binding, finding_bindings, tuple(dict.fromkeys(factors)),
+                        tuple(joined), feeds)
 
 
 def last_order(knowledge: Knowledge) -> int:

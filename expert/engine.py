@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import durable_adapter as durable
-from .compiler import CASE, FINDING, SINK, compile_rules
+from .compiler import CASE, FINDING, GROUP, GROUP_SINK, SINK, compile_rules
 from .durable_adapter import NOT_HANDLED, REFUSED, STORED, encode
 from .errors import EngineError, UnknownAction
 from .knowledge import Knowledge
@@ -93,7 +93,7 @@ class Reasoning:
 class _Run:
     """What an action sees (durable-rules calls it `c`): the case, the activation, the trace."""
 
-    __slots__ = ("sid", "answers", "traced", "activation", "firings", "errors")
+    __slots__ = ("sid", "answers", "traced", "activation", "firings", "errors", "groups")
 
     def __init__(self, sid: str, answers: dict, traced: bool):
         self.sid = sid
@@ -102,22 +102,23 @@ class _Run:
         self.activation = ""       # the JSON durable-rules gave for the rule firing now
         self.firings: list = []
         self.errors: list = []
+        self.groups: dict = {}     # group -> indexes of the findings that belong to it, in order
 
 
 class Engine:
     """The rule base compiled for one policy, ready to reason over many cases in a row."""
 
-    def __init__(self, knowledge: Knowledge, policy: Policy):
+    def __init__(self, knowledge: Knowledge, policy: Policy, group_any: bool = True):
         self.knowledge = knowledge
         self.policy = policy
-        definition, self.compiled, self.inactive_rules = compile_rules(knowledge, policy)
+        definition, self.compiled, self.inactive_rules = compile_rules(knowledge, policy, group_any)
         self._name = f"adieu{next(_ruleset_numbers)}"
         self._sids = itertools.count(1)
         self._run: _Run | None = None
         self._cache: OrderedDict = OrderedDict()
         self.cache_size = CACHE_SIZE  # reasonings kept, most recently used first (0: none)
         actions = {rule_id: self._action(rule_id) for rule_id in self.compiled}
-        actions[SINK] = _never  # the sink rule keeps every finding fact placeable; it never fires
+        actions[SINK] = actions[GROUP_SINK] = _never  # sinks keep every fact placeable; they never fire
         try:
             self._ruleset = durable.Ruleset(self._name, definition, actions)
         except UnknownAction as error:
@@ -218,7 +219,11 @@ class Engine:
         finding = self.knowledge.findings.get(compiled.rule.conclusion.get("finding"))
         conclusion = dict(compiled.rule.conclusion)
         factors = compiled.factors if compiled.case_binding else ()
-        bindings = tuple(f'"{name}":{{"n":' for name in compiled.finding_bindings)
+        groups = compiled.binding_groups
+        bindings = tuple(f'"{name}":{{"n":' for name, group in zip(compiled.finding_bindings, groups)
+                         if group is None)
+        grouped = any(group is not None for group in groups)
+        feeds = tuple((group, f'{{"g":{group},"sid":"') for group in compiled.feeds)
         bound_number = durable.bound_number
         # The finding fact, written once with its position in the trace first: only that
         # position and the sid vary, and the rules that join it read the position back.
@@ -236,7 +241,12 @@ class Engine:
                     findings = ()
                 if findings and None in findings:  # not laid out as expected: decode the whole activation
                     matched = durable.bindings(activation, rule_id)
-                    findings = tuple([matched[name]["n"] for name in compiled.finding_bindings])
+                    findings = tuple([matched[name]["n"] for name, group in zip(compiled.finding_bindings, groups)
+                                      if group is None])
+                if grouped and findings is not None:  # a group joined: every finding of it, in order
+                    named = iter(findings)
+                    findings = tuple([i for group in groups
+                                      for i in ((next(named),) if group is None else run.groups[group])])
                 index = len(run.firings)
                 # The case fact durable-rules matched is the one asserted from run.answers.
                 run.firings.append(Firing(index, rule_id, findings, conclusion, factors, run.answers))
@@ -245,6 +255,16 @@ class Engine:
                     if status != STORED:
                         run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
                                           f"{REFUSED.get(status, status)}")
+                    for group, head in feeds:   # the first finding of a group asserts the group
+                        members = run.groups.get(group)
+                        if members is not None:
+                            members.append(index)
+                            continue
+                        run.groups[group] = [index]
+                        status, _ = self._ruleset.assert_fact(f'{head}{run.sid}","t":"{GROUP}"}}')
+                        if status != STORED:
+                            run.errors.append(f"rule {rule_id}: durable-rules refused the group of its "
+                                              f"finding: {REFUSED.get(status, status)}")
             except BaseException as error:  # keep it for the run: never lose an action's failure
                 run.errors.append(f"rule {rule_id}: {type(error).__name__}: {error}")
 

@@ -133,3 +133,24 @@ def test_the_shipped_rule_base_loads_from_the_package_fallback():
     knowledge = load_knowledge()
     assert knowledge.root.name == "knowledge"
     assert len(knowledge.rules) >= 40
+
+
+def test_a_rule_joining_any_finding_fires_once_per_case_and_records_every_finding(advisor):
+    """`finding: any` joins a group asserted once per case, not each finding: one firing,
+    whose trace names every matching finding (it used to fire once per finding)."""
+    answers = {"payment_behaviour": "often_late", "abusive_to_staff": "rude", "contract_breaches": "minor",
+               "issue_raised": "not_yet"}
+    answers = advisor.case({"answers": answers}).answers   # a valid case
+    grouped = Engine(advisor.knowledge, advisor.policy).reason(answers)
+    per_finding = Engine(advisor.knowledge, advisor.policy, group_any=False).reason(answers)
+    assert grouped.verdict == per_finding.verdict
+    assert {f.rule for f in grouped.firings} == {f.rule for f in per_finding.firings}
+    joiners = [r.id for r in advisor.knowledge.rules
+               if any(c.kind == "finding" and c.subject == "any" for c in r.conditions)]
+    fired = [f for f in grouped.firings if f.rule in joiners]
+    assert fired and len({f.rule for f in fired}) == len(fired), "each such rule fires once"
+    assert len(per_finding.firings) > len(grouped.firings)
+    for firing in fired:
+        before = {i for f in per_finding.firings if f.rule == firing.rule for i in f.findings}
+        names = lambda reasoning, indexes: {reasoning.firings[i].conclusion["finding"] for i in indexes}
+        assert names(grouped, firing.findings) == names(per_finding, before)
