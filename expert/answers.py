@@ -14,10 +14,11 @@ import re
 
 from .conditions import NUMBER_TYPES
 from .files import printable
+from .messages import LANGUAGES, messages
 
-# Yes/no words a spreadsheet may hold, in the languages of the rule base's texts.
-TRUE_WORDS = ("true", "yes", "oui", "vrai", "1")
-FALSE_WORDS = ("false", "no", "non", "faux", "0")
+# Yes/no words a spreadsheet may hold, in every language (templates/messages/<lang>.yaml).
+TRUE_WORDS = tuple(dict.fromkeys(w for lang in LANGUAGES for w in messages(lang).data.get("yes_words", ()))) + ("1",)
+FALSE_WORDS = tuple(dict.fromkeys(w for lang in LANGUAGES for w in messages(lang).data.get("no_words", ()))) + ("0",)
 NUMBER = re.compile(r"^([+-]?\d+)(?:[.,](\d+))?%?$")   # 12  12.5  12,5  12 %  (spaces removed)
 SPACES = re.compile(r"[\s\u00a0\u202f]+")               # a thousands separator or before the %
 
