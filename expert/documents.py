@@ -19,7 +19,6 @@ is data (templates/documents.yaml), not code.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -35,7 +34,9 @@ import jinja2
 from .emails import NotAnAddress, checked
 from .errors import AdieuError, InputError
 from .files import read_document
+from .law import add_months, law_for
 from .resources import PACKAGE, data_dir
+from .statements import Statements
 
 if TYPE_CHECKING:
     from .advisor import Assessment
@@ -43,10 +44,12 @@ if TYPE_CHECKING:
 MEMO_FORMATS = ("md", "html")
 LETTER_FORMATS = ("text", "md", "html", "eml")
 KINDS = ("termination", "address", "renegotiate")
+DELIVERIES = ("post", "email")
 NO_LETTER = "none"
 SETTINGS_FILE = "documents.yaml"
 NOTES_NEEDED = {"note", "written_memo", "written_letter", "written_eml"}   # in documents.yaml, per language
 MEMO_FILE, LETTER_FILE = "memo.md", "letter.txt"   # the names of each client's documents
+STATEMENTS_FILE = "letter/statements.yaml"
 PART = "\x1e"                     # separates the parts of a letter; user text never holds it
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])|(&(?=#?\w+;))")
@@ -170,16 +173,21 @@ class Documents:
     def __init__(self, templates_dir=None):
         self.root = Path(templates_dir) if templates_dir is not None else default_templates_dir()
         self.settings = _Settings(self.root / SETTINGS_FILE)
+        self.statements = Statements(self.root / STATEMENTS_FILE)
         self._environments: dict = {}
 
     # public API ------------------------------------------------------------------------------
 
-    def memo(self, assessment: "Assessment", form: str = "md", today: date | None = None) -> Rendered:
-        """The internal memo that justifies the recommendation (md or html)."""
+    def memo(self, assessment: "Assessment", form: str = "md", today: date | None = None,
+             delivery: str = "post") -> Rendered:
+        """The internal memo that justifies the recommendation (md or html). It lists the
+        blanks the planned letter leaves for the user to fill in."""
         if form not in MEMO_FORMATS:
             raise ValueError(f"memo format must be one of {MEMO_FORMATS}")
         today = today or date.today()
-        context = self._context(assessment, today, self.planned_kind(assessment), "memo")
+        plan = self.planned_kind(assessment)
+        context = self._context(assessment, today, plan, "memo", delivery)
+        context["letter_blanks"] = self._letter(assessment, "text", plan, today, None, delivery)[1] if plan else []
         content = self._render("text", f"memo/{assessment.language}.j2", context)
         page = self._render(form, f"memo/layout/{form}.j2", {**context, "blocks": parse_blocks(content)})
         return Rendered(page, notes=self._notes(context))
@@ -215,12 +223,13 @@ class Documents:
 
     def no_letter_reason(self, assessment: "Assessment", today: date | None = None) -> str:
         """Why no letter is written for this case, in the case's language."""
-        context = self._context(assessment, today or date.today(), None, "letter")
+        context = self._context(assessment, today or date.today(), None, "letter", "post")
         return " ".join(self._render("text", f"letter/none/{assessment.language}.j2", context).split())
 
     def letter(self, assessment: "Assessment", form: str = "text", kind: str = "auto",
-               today: date | None = None, now: datetime | None = None) -> Rendered:
-        """The letter or e-mail draft to the client. Raises NoLetter when `auto` finds none."""
+               today: date | None = None, now: datetime | None = None, delivery: str | None = None) -> Rendered:
+        """The letter or e-mail draft to the client. Raises NoLetter when `auto` finds none.
+        `delivery` is post (a registered letter) or email; an e-mail draft (eml) is e-mail."""
         if form not in LETTER_FORMATS:
             raise ValueError(f"letter format must be one of {LETTER_FORMATS}")
         chosen = self.letter_kind(assessment, kind)
@@ -231,8 +240,21 @@ class Documents:
             today = now.date()
         elif now is None:
             now = datetime.combine(today, time(9, 0), tzinfo=timezone.utc)
-        medium = "email" if form == "eml" else "letter"
-        context = self._context(assessment, today, chosen, medium)
+        content, blanks, context = self._letter(assessment, form, chosen, today, now, delivery)
+        notes = self._notes(context)
+        if blanks:
+            notes.append("the letter leaves blanks to fill in before sending: " + ", ".join(f"[{b}]" for b in blanks))
+        return Rendered(content, chosen, notes)
+
+    def _letter(self, assessment, form, chosen, today, now, delivery):
+        """(content, blanks left, context) of one letter."""
+        if delivery is None or form == "eml":
+            delivery = "email" if form == "eml" else (delivery or "post")
+        if delivery not in DELIVERIES:
+            raise ValueError(f"delivery must be one of {DELIVERIES}")
+        now = now or datetime.combine(today, time(9, 0), tzinfo=timezone.utc)
+        medium = "email" if delivery == "email" else "letter"
+        context = self._context(assessment, today, chosen, medium, delivery)
         self._require_signature(assessment, context)
         parts = _split_parts(self._render("text", f"letter/{chosen}/{assessment.language}.j2", context))
         letter = {
@@ -244,7 +266,9 @@ class Documents:
             "salutation": parts.get("salutation", ""),
             "blocks": parse_blocks(parts.get("body", "")),
             "closing": " ".join(parts.get("closing", "").split()),
+            "mention": " ".join(parts.get("mention", "").split()),
             "signature": _lines(parts.get("signature", "")),
+            "signature_space": medium == "letter",
         }
         layout = {**context, "letter": letter}
         if form == "eml":
@@ -252,7 +276,7 @@ class Documents:
             content = _email_draft(assessment, context, letter["subject"], body, now)
         else:
             content = self._render(form, f"letter/layout/{form}.j2", layout)
-        return Rendered(content, chosen, self._notes(context))
+        return content, context["blank"].used, context
 
     # rendering -------------------------------------------------------------------------------
 
@@ -272,6 +296,7 @@ class Documents:
             )
             env.filters["date"] = self._date_filter
             env.filters["number"] = self._number_filter
+            env.filters["money"] = self._money_filter
             env.filters["ucfirst"] = _ucfirst
             env.globals["part"] = lambda name: PART + name
             self._environments[form] = env
@@ -294,9 +319,13 @@ class Documents:
     def _number_filter(self, context, value) -> str:
         return self.settings.format_number(value, context["lang"])
 
+    @jinja2.pass_context
+    def _money_filter(self, context, value) -> str:
+        return self.settings.format_money(value, context["jurisdiction"]["currency"], context["lang"])
+
     # the context the templates see ---------------------------------------------------------
 
-    def _context(self, a: "Assessment", today: date, kind: str | None, medium: str) -> dict:
+    def _context(self, a: "Assessment", today: date, kind: str | None, medium: str, delivery: str) -> dict:
         """Everything a template may use: the verdict and its reasons, the problems found
         (most severe first), the answers, dates, parties. Ids are kept so that templates can
         choose their wording by finding; labels come from the rule base, in the case's
@@ -330,21 +359,36 @@ class Documents:
             "label": k.outcomes[attribute].labels[value](lang),
             "conditions": [k.findings[n].change(lang) for n in a.conditions(attribute)]
             if attribute != a.primary else [],
+            "condition_findings": a.conditions(attribute) if attribute != a.primary else [],
         } for attribute, value in verdict.items()}
         answers = dict(a.case.answers)
-        notice_days = answers.get(self.settings.notice_factor)
-        assumed = notice_days is None
-        if assumed:
-            notice_days = self.settings.default_notice_days
+        law = law_for(k)
+        code = a.case.jurisdiction or self.settings.jurisdiction_for(lang)
+        law.check_date(today, "--date")
         plan = self.planned_kind(a)
         reassess_days = self.settings.reassess_days.get(kind if kind in self.settings.reassess_days else plan)
-        later = functools.partial(_later, today, a.case.source or "<case>")
+        working = lambda day: law.working_day(code, day)  # noqa: E731
+        notice = self._notice(law, code, answers, a.verdict[a.primary], working,
+                              working(today + timedelta(days=self.settings.receipt_days[delivery])))
         dates = {
             "today": today,
-            "end": later(int(notice_days)),
-            "reply": _weekday(later(self.settings.reply_days)),
-            "reassess": _weekday(later(reassess_days)) if reassess_days else None,
+            "receipt": notice.pop("receipt"),
+            "end": notice["end"],
+            "reply": working(today + timedelta(days=self.settings.reply_days)),
+            "reassess": working(today + timedelta(days=reassess_days)) if reassess_days else None,
+            "warning": a.case.contract.get("warning_date"),
+            "contract": a.case.contract.get("date"),
         }
+        spec = law.jurisdictions[code]
+        jurisdiction = {
+            "code": code, "given": a.case.jurisdiction is not None, "name": spec["name"][lang],
+            "currency": spec.get("currency"),
+            "late_payment": {key: spec["late_payment"][key][lang] for key in ("letter", "memo")},
+            "late_payment_sources": law.cited(code, "late_payment"),
+            "notice_sources": law.cited(code, "notice.reasonable"),
+            "immediate_sources": law.cited(code, "notice.immediate"),
+        }
+        unpaid = {"amount": a.case.unpaid.get("amount"), "invoices": list(a.case.unpaid.get("invoices", ()))}
         changes = [{
             "factor": c.factor, "label": k.factors[c.factor].label(lang),
             "from": k.factors[c.factor].value_label(c.current, lang) if c.current is not None else None,
@@ -364,6 +408,7 @@ class Documents:
             "problems": problems,
             "categories": sorted({p["category"] for p in problems}),
             "findings": a.findings_in(*k.categories),
+            "says": self.statements.view(answers, a.findings_in(*k.categories), lang),
             "reasons": reasons,
             "next_steps": a.next_steps(),
             "unknown": [_unknown(k, a, f, lang) for f in a.unknown()],
@@ -374,22 +419,62 @@ class Documents:
             "policy": a.policy.as_dict(),
             "severity_labels": {s: label(lang) for s, label in k.severity_labels.items()},
             "mitigating": self.settings.mitigating,
-            "notice": {"days": int(notice_days), "assumed": assumed},
+            "notice": notice,
             "dates": dates,
-            "client": _party(a.case.client, ("name", "contact", "email")),
-            "provider": _party(a.case.provider, ("name", "signatory", "email")),
+            "delivery": delivery,
+            "jurisdiction": jurisdiction,
+            "unpaid": unpaid,
+            "contract": {"reference": _one_line(a.case.contract.get("reference")), "date": dates["contract"]},
+            "client": {**_party(a.case.client, ("name", "contact", "email")),
+                       "address": _address_lines(a.case.client.get("address"))},
+            "provider": {**_party(a.case.provider, ("name", "signatory", "title", "email", "place")),
+                         "address": _address_lines(a.case.provider.get("address"))},
             "contact": self.settings.person(_one_line(a.case.client.get("contact"))),
+            "blank": Blanks(),
+        }
+
+    def _notice(self, law, code, answers, verdict_value, working, receipt) -> dict:
+        """The notice the letter gives: the contractual one, or the longer one the law expects
+        for the length of the relationship (knowledge/law.yaml); ending without it only when
+        the recommendation asks for a prompt end and the case holds a ground for it."""
+        settings = self.settings
+        terms = law.notice(code, answers.get(settings.notice_factor), answers.get(settings.years_factor))
+        grounds = law.grounds(code, answers)
+        immediate = verdict_value in settings.immediate
+        contract_end = working(receipt + timedelta(days=terms.contract_days)) \
+            if terms.contract_days is not None else None
+        reasonable_end = working(add_months(receipt, terms.reasonable_months)) if terms.reasonable_months else None
+        if immediate and grounds:
+            chosen = "contract" if contract_end else "assumed"
+        elif reasonable_end and (contract_end is None or reasonable_end > contract_end):
+            chosen = "reasonable"
+        else:
+            chosen = "contract" if contract_end else "assumed"
+        assumed_end = working(receipt + timedelta(days=settings.default_notice_days))
+        end = {"contract": contract_end, "reasonable": reasonable_end, "assumed": assumed_end}[chosen]
+        days = terms.contract_days if terms.contract_days is not None else settings.default_notice_days
+        return {
+            "chosen": chosen, "end": end, "receipt": receipt,
+            "days": days if chosen != "reasonable" else (end - receipt).days,
+            "assumed": terms.contract_days is None,
+            "contract_days": terms.contract_days, "contract_end": contract_end,
+            "reasonable_months": terms.reasonable_months, "reasonable_end": reasonable_end,
+            "reasonable_applies": terms.applies, "years_known": terms.years_known,
+            "immediate": immediate, "grounds": list(grounds),
+            "default_days": settings.default_notice_days,
         }
 
     def _notes(self, context: dict) -> list:
         """Notes for the user, in the case's language (documents.yaml `notes`); a language
         without a note's text does not need that note (English letters greet by name)."""
         texts, notes = self.settings.notes.get(context["lang"], {}), []
-        if context["notice"]["assumed"] and context["kind"] == "termination" and "notice_assumed" in texts:
+        notice = context["notice"]
+        if notice["assumed"] and notice["chosen"] == "assumed" and context["kind"] == "termination" \
+                and "notice_assumed" in texts:
             notes.append(texts["notice_assumed"].format(
-                days=context["notice"]["days"], end=self.settings.format_date(context["dates"]["end"], context["lang"])))
+                days=notice["days"], end=self.settings.format_date(context["dates"]["end"], context["lang"])))
         contact = context["contact"]
-        if context["medium"] != "memo" and contact["written"] and not contact["gender"] and "no_honorific" in texts:
+        if context["medium"] != "memo" and contact["written"] and not contact["titles"] and "no_honorific" in texts:
             notes.append(texts["no_honorific"].format(name=contact["name"]))
         return notes
 
@@ -418,9 +503,16 @@ class _Settings:
                 self._fail(("letters", value), f"expected one of {', '.join(KINDS + (NO_LETTER,))}, got {kind!r}")
         notice = self._mapping(data, ("notice",))
         self.notice_factor = self._get(notice, ("notice", "factor"), str)
+        self.years_factor = self._get(notice, ("notice", "years_factor"), str)
         self.default_notice_days = self._get(notice, ("notice", "default_days"), int)
+        self.immediate = tuple(self._get(notice, ("notice", "immediate"), list))
+        self.jurisdictions = self._mapping(data, ("jurisdiction",))
         timing = self._mapping(data, ("timing",))
         self.reply_days = self._get(timing, ("timing", "reply_days"), int)
+        self.receipt_days = self._mapping(timing, ("timing", "receipt_days"))
+        if set(self.receipt_days) != set(DELIVERIES) or not all(
+                isinstance(v, int) and 0 <= v <= 10 for v in self.receipt_days.values()):
+            self._fail(("timing", "receipt_days"), f"expected days (0 to 10) for {', '.join(DELIVERIES)}")
         self.reassess_days = self._mapping(timing, ("timing", "reassess_days"))
         for kind, days in self.reassess_days.items():
             if kind not in KINDS or not isinstance(days, int) or days < 0:
@@ -438,6 +530,19 @@ class _Settings:
                     or not NOTES_NEEDED <= set(texts)):
                 self._fail(("notes", lang), f"expected texts by name: {', '.join(sorted(NOTES_NEEDED))}, "
                                             f"and notice_assumed, no_honorific where the language needs them")
+        for name, spec in self.honorifics.items():
+            if not isinstance(spec, dict) or not isinstance(spec.get("written"), list):
+                self._fail(("honorifics", name), "expected written (a list), and the title per language")
+        self.currencies = self._mapping(data, ("currencies",))
+
+    def jurisdiction_for(self, language: str) -> str:
+        return self.jurisdictions[language]
+
+    def format_money(self, value, currency: str, lang: str) -> str:
+        spec = self.formats[lang]
+        whole, cents = f"{value:,.2f}".split(".")
+        amount = whole.replace(",", spec.get("thousands", ",")) + spec["decimal_mark"] + cents
+        return self.currencies[currency][lang].format(amount=amount)
 
     def letter_for(self, value: str) -> str:
         if value not in self.letters:
@@ -453,19 +558,23 @@ class _Settings:
         return f"{value:g}".replace(".", self.formats[lang]["decimal_mark"])
 
     def person(self, written: str | None) -> dict:
-        """A contact as written ('Mme Marie Dupont'), split into honorific, name and surname."""
+        """A contact as written ('Mme Marie Dupont'), split into honorific, name and surname;
+        `titles` and `to` are documents.yaml's forms of the honorific in each language
+        ('Madame', 'de Madame'), `gender` female or male when the honorific tells."""
+        empty = {"written": None, "honorific": None, "name": None, "surname": None, "gender": None,
+                 "titles": {}, "to": {}}
         if not written:
-            return {"written": None, "honorific": None, "name": None, "surname": None, "gender": None}
+            return empty
         words = written.split()
-        gender = honorific = None
-        for candidate, prefixes in self.honorifics.items():
-            if len(words) > 1 and words[0].lower() in {str(p).lower() for p in prefixes}:
-                gender = candidate if candidate in ("female", "male") else None
-                honorific, words = words[0], words[1:]
+        found, honorific = None, None
+        for spec in self.honorifics.values():
+            if len(words) > 1 and words[0].lower() in {str(p).lower() for p in spec["written"]}:
+                found, honorific, words = spec, words[0], words[1:]
                 break
         surname = " ".join(words[1:]) if len(words) > 1 else words[0]
-        return {"written": written, "honorific": honorific, "name": " ".join(words), "surname": surname,
-                "gender": gender}
+        found = found or {}
+        return {**empty, "written": written, "honorific": honorific, "name": " ".join(words), "surname": surname,
+                "gender": found.get("gender"), "titles": dict(found.get("title", {})), "to": dict(found.get("to", {}))}
 
     def _get(self, mapping, keys, kind):
         value = mapping.get(keys[-1]) if isinstance(mapping, dict) else None
@@ -504,6 +613,23 @@ def _one_line(value) -> str | None:
     return text or None
 
 
+class Blanks:
+    """What a letter needs and the case lacks: `blank('numéro de facture')` writes the visible
+    placeholder [numéro de facture] and remembers it, for the notes and the memo."""
+
+    def __init__(self):
+        self.used: list = []
+
+    def __call__(self, label: str) -> str:
+        if label not in self.used:
+            self.used.append(label)
+        return f"[{label}]"
+
+
+def _address_lines(value) -> list:
+    return [line for line in (_one_line(part) for part in str(value or "").splitlines()) if line]
+
+
 def _party(given: dict, fields: tuple) -> dict:
     return {name: _one_line(given.get(name)) for name in fields}
 
@@ -530,20 +656,6 @@ def _unknown(k, a: "Assessment", factor_id: str, lang: str) -> dict:
         if values:
             entry["with_outcome"] = k.outcomes[a.primary].labels[values[-1]](lang)
     return entry
-
-
-def _later(today: date, source: str, days: int) -> date:
-    """`days` after `today`, or an InputError when that is past the calendar's last day."""
-    try:
-        return today + timedelta(days=days)
-    except OverflowError:
-        raise InputError(source, f"{days} days after {today.isoformat()} is past the year 9999: "
-                                 f"date the document earlier") from None
-
-
-def _weekday(day: date) -> date:
-    """A reply or review date: a weekend moves to the Monday after."""
-    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
 def _ucfirst(text) -> str:
