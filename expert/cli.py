@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
         document.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
         document.add_argument("--date", metavar="YYYY-MM-DD", type=_iso_date,
                               help="date the document as of this day (default: today); end dates follow from it")
+    for document in (memo, letter):
+        document.add_argument("--delivery", choices=("post", "email"), default=None,
+                              help="how the letter is sent: post (a registered letter, the default) or email "
+                                   "(implied by --format eml); the notice runs from its receipt")
     letter.add_argument("--kind", choices=("auto", "termination", "address", "renegotiate"), default="auto",
                         help="default auto: the letter the recommendation calls for (none to keep the client)")
     memo.set_defaults(run=run_memo)
@@ -234,7 +238,8 @@ def _deliver(args, rendered, what: str, assessment, documents) -> int:
 
 def run_memo(args) -> int:
     assessment, documents = _assess_for_document(args)
-    return _deliver(args, documents.memo(assessment, args.format, today=args.date), "memo", assessment, documents)
+    return _deliver(args, documents.memo(assessment, args.format, today=args.date,
+                                         delivery=args.delivery or "post"), "memo", assessment, documents)
 
 
 def run_letter(args) -> int:
@@ -244,7 +249,7 @@ def run_letter(args) -> int:
     if documents.letter_kind(assessment, args.kind) is None:
         print(f"adieu: {documents.no_letter_reason(assessment, today=args.date)}", file=sys.stderr)
         return 0
-    rendered = documents.letter(assessment, args.format, args.kind, today=args.date)
+    rendered = documents.letter(assessment, args.format, args.kind, today=args.date, delivery=args.delivery)
     return _deliver(args, rendered, "eml" if args.format == "eml" else "letter", assessment, documents)
 
 

@@ -460,7 +460,7 @@ class Documents:
             "contract_days": terms.contract_days, "contract_end": contract_end,
             "reasonable_months": terms.reasonable_months, "reasonable_end": reasonable_end,
             "reasonable_applies": terms.applies, "years_known": terms.years_known,
-            "immediate": immediate, "grounds": list(grounds),
+            "immediate": immediate, "grounds": [{"id": g["id"], "label": g.get("label", {})} for g in grounds],
             "default_days": settings.default_notice_days,
         }
 

@@ -101,8 +101,8 @@ class Law:
                       reasonable["applies"], years is not None, ())
 
     def grounds(self, code: str, answers: dict) -> tuple:
-        """The grounds for ending without notice that the answers hold (ids)."""
-        return tuple(g["id"] for g in self.jurisdictions[code]["notice"]["immediate"]["grounds"]
+        """The grounds for ending without notice that the answers hold (their entries)."""
+        return tuple(g for g in self.jurisdictions[code]["notice"]["immediate"]["grounds"]
                      if holds(parse_asserts(g["asserts"]), answers))
 
     def cited(self, code: str, part: str) -> list:
