@@ -22,6 +22,9 @@ PARTIES = {
     "client": ("name", "contact", "email", "address"),
     "provider": ("name", "signatory", "title", "email", "address", "place"),
 }
+# The party details the interview asks for; the others (addresses, title, place) are written
+# in the case file, and a letter shows a visible blank where it needs one that is missing.
+ASKED = {"client": ("name", "contact", "email"), "provider": ("name", "signatory", "email")}
 # The details a letter needs beyond the answers: value type of each key (see `_detail`).
 DETAILS = {
     "contract": {"reference": "text", "date": "date", "warning_date": "date"},

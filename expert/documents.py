@@ -175,6 +175,7 @@ class Documents:
         self.settings = _Settings(self.root / SETTINGS_FILE)
         self.statements = Statements(self.root / STATEMENTS_FILE)
         self._environments: dict = {}
+        self._rendered: dict = {}
 
     # public API ------------------------------------------------------------------------------
 
@@ -349,8 +350,8 @@ class Documents:
                 "finding_label": k.findings[name].label(lang) if name else None,
                 "severity": firing.conclusion.get("severity"),
                 "attribute": firing.conclusion.get("attribute"),
-                "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage}
-                            for s in rule.sources],
+                "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage,
+                             "rendering": self._renderings(lang).get(s.passage)} for s in rule.sources],
             })
         verdict = a.verdict
         outcomes = {attribute: {
@@ -463,6 +464,20 @@ class Documents:
             "immediate": immediate, "grounds": [{"id": g["id"], "label": g.get("label", {})} for g in grounds],
             "default_days": settings.default_notice_days,
         }
+
+    def _renderings(self, lang: str) -> dict:
+        """memo/renderings.<lang>.yaml: the article passages (quoted in French) rendered in
+        the memo's language, when the memo is not French."""
+        if lang not in self._rendered:
+            path = self.root / "memo" / f"renderings.{lang}.yaml"
+            data = {}
+            if path.is_file():
+                try:
+                    data = read_document(path).data or {}
+                except InputError as error:
+                    raise TemplateError(str(error)) from None
+            self._rendered[lang] = dict(data.get("renderings") or {}) if isinstance(data, dict) else {}
+        return self._rendered[lang]
 
     def _notes(self, context: dict) -> list:
         """Notes for the user, in the case's language (documents.yaml `notes`); a language

@@ -77,6 +77,12 @@ GOLDEN_DOCUMENTS = [
     ("en-renegotiate-margin", "letter", "text", "auto"),
     ("en-keep", "memo", "md", None),
     ("en-keep", "letter", "text", "address"),
+    ("fr-unpaid-amounts", "memo", "md", None),
+    ("fr-unpaid-amounts", "letter", "text", "auto"),
+    ("fr-unpaid-amounts", "letter", "text", "address"),
+    ("en-unpaid-amounts", "memo", "md", None),
+    ("en-unpaid-amounts", "letter", "text", "address"),
+    ("en-unpaid-amounts", "letter", "eml", "termination"),
 ]
 EXTENSIONS = {"text": "txt", "md": "md", "html": "html", "eml": "eml"}
 
@@ -405,6 +411,12 @@ def test_every_problem_the_rule_base_can_find_has_its_own_neutral_wording(knowle
         for statement in facts:
             for language in ("fr", "en"):
                 assert statement.texts[language] and not FORBIDDEN.search(statement.texts[language])
+
+
+def test_every_passage_the_rule_base_quotes_has_an_english_rendering(knowledge, documents):
+    renderings = documents._renderings("en")
+    missing = sorted({s.passage for rule in knowledge.rules for s in rule.sources} - set(renderings))
+    assert not missing, f"memo/renderings.en.yaml lacks: {missing}"
 
 
 def test_block_syntax_reads_headings_lists_quotes_and_paragraphs():

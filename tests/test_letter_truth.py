@@ -170,7 +170,7 @@ def test_given_invoice_details_fill_the_formal_demand(advisor, documents):
     text = re.sub(r"[ \n]+", " ", rendered.content)
     assert "des factures n° F-2025-014 et F-2025-021" in text
     assert "4\u202f250,50\u00a0€" in text
-    assert "je vous mets en demeure de régler cette somme au plus tard le 18 mars 2025" in text
+    assert "je vous mets en demeure de régler cette somme au plus tard le 18 mars 2025 ; à défaut" in text
     assert "40 euros par facture" in text and "L441-10" in text
     assert "[numéros des factures]" not in text and "Lettre recommandée avec accusé de réception" in text
 
