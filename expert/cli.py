@@ -250,6 +250,9 @@ def run_letter(args) -> int:
         print(f"adieu: {documents.no_letter_reason(assessment, today=args.date)}", file=sys.stderr)
         return 0
     rendered = documents.letter(assessment, args.format, args.kind, today=args.date, delivery=args.delivery)
+    blanks_note = documents.settings.notes.get(assessment.language, {}).get("blanks")
+    if rendered.blanks and blanks_note:
+        rendered.notes.append(blanks_note.format(blanks=", ".join(f"[{b}]" for b in rendered.blanks)))
     return _deliver(args, rendered, "eml" if args.format == "eml" else "letter", assessment, documents)
 
 

@@ -83,6 +83,7 @@ class Rendered:
     content: str | bytes
     kind: str | None = None
     notes: list = field(default_factory=list)
+    blanks: list = field(default_factory=list)   # what the user must fill in before sending
 
 
 # -- the line syntax of content templates --------------------------------------------------
@@ -242,10 +243,7 @@ class Documents:
         elif now is None:
             now = datetime.combine(today, time(9, 0), tzinfo=timezone.utc)
         content, blanks, context = self._letter(assessment, form, chosen, today, now, delivery)
-        notes = self._notes(context)
-        if blanks:
-            notes.append("the letter leaves blanks to fill in before sending: " + ", ".join(f"[{b}]" for b in blanks))
-        return Rendered(content, chosen, notes)
+        return Rendered(content, chosen, self._notes(context), list(blanks))
 
     def _letter(self, assessment, form, chosen, today, now, delivery):
         """(content, blanks left, context) of one letter."""
@@ -351,7 +349,8 @@ class Documents:
                 "severity": firing.conclusion.get("severity"),
                 "attribute": firing.conclusion.get("attribute"),
                 "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage,
-                             "rendering": self._renderings(lang).get(s.passage)} for s in rule.sources],
+                             "rendering": self._renderings(lang).get(_plain_quotes(s.passage))}
+                            for s in rule.sources],
             })
         verdict = a.verdict
         outcomes = {attribute: {
@@ -476,7 +475,8 @@ class Documents:
                     data = read_document(path).data or {}
                 except InputError as error:
                     raise TemplateError(str(error)) from None
-            self._rendered[lang] = dict(data.get("renderings") or {}) if isinstance(data, dict) else {}
+            given = data.get("renderings") if isinstance(data, dict) else None
+            self._rendered[lang] = {_plain_quotes(k): v for k, v in (given or {}).items()}
         return self._rendered[lang]
 
     def _notes(self, context: dict) -> list:
@@ -626,6 +626,11 @@ def _one_line(value) -> str | None:
         return None
     text = UNSAFE.sub(" ", str(value)).strip()
     return text or None
+
+
+def _plain_quotes(text: str) -> str:
+    """A passage with typographic apostrophes as plain ones: how renderings are keyed."""
+    return str(text).replace("\u2019", "'")
 
 
 class Blanks:

@@ -60,7 +60,7 @@ def test_a_complete_french_letter_leaves_no_blank(advisor, tmp_path):
     assessment = advisor.assess(advisor.load_case(path))
     rendered = Documents().letter(assessment, "text", "termination", today=datetime.date(2025, 3, 3))
     text = rendered.content
-    assert "[" not in text and not any("blanks" in note for note in rendered.notes)
+    assert "[" not in text and not rendered.blanks
     assert "Villeurbanne, le 3 mars 2025" in text
     assert "Lettre recommandée avec accusé de réception" in text
     assert "Objet : Résiliation du contrat n° CT-2021-07 du 1er septembre 2021" in text

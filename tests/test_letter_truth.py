@@ -157,10 +157,10 @@ def test_missing_invoice_details_are_blanks_listed_in_the_notes_and_the_memo(adv
     assessment = advisor.assess(advisor.case(case))
     rendered = documents.letter(assessment, "text", "address", today=TODAY)
     assert "[numéros des factures]" in rendered.content and "[montant dû]" in rendered.content
-    assert any("[numéros des factures]" in note for note in rendered.notes)
+    assert "numéros des factures" in rendered.blanks
     memo = documents.memo(assessment, "md", today=TODAY).content
-    if documents.planned_kind(assessment) == "address":
-        assert "[numéros des factures]" in memo
+    assert documents.planned_kind(assessment) == "address"
+    assert "## À compléter avant l'envoi" in memo and r"\[numéros des factures\]" in memo
 
 
 def test_given_invoice_details_fill_the_formal_demand(advisor, documents):
