@@ -6,6 +6,7 @@ out-of-range number is an error that names the file, the key and what was expect
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
@@ -15,14 +16,29 @@ from .emails import NotAnAddress, checked
 from .errors import InputError
 from .files import printable, read_document
 from .knowledge import LANGUAGES, Knowledge, _show
+from .law import law_for
 
 PARTIES = {
-    "client": ("name", "contact", "email"),
-    "provider": ("name", "signatory", "email"),
+    "client": ("name", "contact", "email", "address"),
+    "provider": ("name", "signatory", "title", "email", "address", "place"),
 }
-TOP_LEVEL = ("language", "client", "provider", "answers")
+# The party details the interview asks for; the others (addresses, title, place) are written
+# in the case file, and a letter shows a visible blank where it needs one that is missing.
+ASKED = {"client": ("name", "contact", "email"), "provider": ("name", "signatory", "email")}
+# The details a letter needs beyond the answers: value type of each key (see `_detail`).
+DETAILS = {
+    "contract": {"reference": "text", "date": "date", "warning_date": "date"},
+    "unpaid": {"amount": "amount", "invoices": "texts"},
+}
+MULTI_LINE = ("address",)
+TOP_LEVEL = ("language", "jurisdiction", "client", "provider", "answers") + tuple(DETAILS)
+JURISDICTION = re.compile(r"^[A-Z]{2}$")
+MAX_LINES = 6
+MAX_ITEMS, MAX_ITEM = 30, 60
+MAX_AMOUNT = 1_000_000_000
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_TEXT = 200
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -34,14 +50,24 @@ class Case:
     provider: dict = field(default_factory=dict)
     answers: dict = field(default_factory=dict)
     source: str = ""
+    jurisdiction: str | None = None   # None: the language's default (documents.yaml)
+    contract: dict = field(default_factory=dict)
+    unpaid: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The case-file shape, ready to be written as YAML or JSON."""
         data = {"language": self.language}
+        if self.jurisdiction:
+            data["jurisdiction"] = self.jurisdiction
         for party in PARTIES:
             if getattr(self, party):
                 data[party] = dict(getattr(self, party))
         data["answers"] = dict(self.answers)
+        for section in DETAILS:
+            given = getattr(self, section)
+            if given:
+                data[section] = {k: v.isoformat() if isinstance(v, datetime.date) else
+                                 list(v) if isinstance(v, tuple) else v for k, v in given.items()}
         return data
 
 
@@ -71,6 +97,12 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
     if language not in LANGUAGES:
         fail(("language",), f"expected one of {', '.join(LANGUAGES)}, got {_quote(language)}")
     case.language = language
+    jurisdiction = data.get("jurisdiction")
+    if jurisdiction is not None:
+        known = law_for(knowledge).jurisdictions
+        if not isinstance(jurisdiction, str) or not JURISDICTION.match(jurisdiction) or jurisdiction not in known:
+            fail(("jurisdiction",), f"expected one of {', '.join(known)}, got {_quote(jurisdiction)}")
+        case.jurisdiction = jurisdiction
     for party, fields in PARTIES.items():
         given = data.get(party)
         given = {} if given is None else given
@@ -83,7 +115,19 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
                 continue
             if isinstance(value, (bool, int, float)):
                 value = text_of(party, key) or value
-            getattr(case, party)[key] = _text(value, key, lambda message: fail((party, key), message))
+            report = (lambda k: lambda message: fail((party, k), message))(key)
+            getattr(case, party)[key] = _lines(value, report) if key in MULTI_LINE else _text(value, key, report)
+    for section, fields in DETAILS.items():
+        given = data.get(section)
+        given = {} if given is None else given
+        if not isinstance(given, dict):
+            fail((section,), f"expected a mapping with {', '.join(fields)}")
+        for key, value in given.items():
+            if key not in fields:
+                fail((section, key), f"unknown key (expected one of {', '.join(fields)})")
+            if value is not None:
+                report = (lambda k: lambda message: fail((section, k), message))(key)
+                getattr(case, section)[key] = _detail(fields[key], value, key, report)
     answers = data.get("answers")
     answers = {} if answers is None else answers
     if not isinstance(answers, dict):
@@ -120,6 +164,50 @@ def answer_value(factor, value, fail):
     if not factor.minimum <= value <= factor.maximum:
         fail(f"expected a number from {factor.minimum:g} to {factor.maximum:g}, got {_quote(value)}")
     return value
+
+
+def _detail(kind: str, value, key, fail):
+    """A letter detail: text (one line), date (YYYY-MM-DD), amount (a sum of money), texts
+    (a list of short one-line texts, such as invoice numbers)."""
+    if kind == "text":
+        return _text(value, key, fail)
+    if kind == "date":
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        if isinstance(value, str) and DATE.match(value.strip()):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        fail(f"expected a date as YYYY-MM-DD, got {_quote(value)}")
+    if kind == "amount":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or not 0 <= value <= MAX_AMOUNT:
+            fail(f"expected an amount from 0 to {MAX_AMOUNT}, such as 1250.50, got {_quote(value)}")
+        if round(value, 2) != value:
+            fail(f"expected an amount with at most two decimals, got {_quote(value)}")
+        return value
+    if not isinstance(value, list) or not value:
+        fail(f"expected a list of texts, such as [F-2026-014, F-2026-021], got {_quote(value)}")
+    if len(value) > MAX_ITEMS:
+        fail(f"expected at most {MAX_ITEMS} items, got {len(value)}")
+    items = []
+    for item in value:
+        text = _text(item, key, fail)
+        if not text or len(text) > MAX_ITEM:
+            fail(f"expected each item to be a text of 1 to {MAX_ITEM} characters, got {_quote(text)}")
+        items.append(text)
+    return tuple(items)
+
+
+def _lines(value, fail) -> str:
+    """Multi-line text (a postal address): each line checked as a one-line text."""
+    if not isinstance(value, str):
+        fail(f"expected text, one line per line of the address, got {_quote(value)}")
+    lines = [line.strip() for line in value.strip().splitlines()]
+    if len(lines) > MAX_LINES:
+        fail(f"expected at most {MAX_LINES} lines, got {len(lines)}")
+    return "\n".join(_text(line, "address", fail) for line in lines if line)
 
 
 def _text(value, key, fail) -> str:

@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
                               help="date the document as of this day (default: today); end dates follow from it")
         document.add_argument("--template", metavar="FILE",
                               help="with --format docx: your own letterhead, a .docx made from the shipped one")
+        document.add_argument("--delivery", choices=("post", "email"), default=None,
+                              help="how the letter is sent: post (a registered letter, the default) or email "
+                                   "(implied by --format eml); the notice runs from its receipt")
     letter.add_argument("--kind", choices=("auto", "termination", "address", "renegotiate"), default="auto",
                         help="default auto: the letter the recommendation calls for (none to keep the client)")
     letter.add_argument("--attach-pdf", action="store_true",
@@ -269,8 +272,8 @@ def _template(args):
 def run_memo(args) -> int:
     template = _template(args)
     assessment, documents = _assess_for_document(args)
-    return _deliver(args, documents.memo(assessment, args.format, today=args.date, template=template), "memo",
-                    assessment, documents)
+    return _deliver(args, documents.memo(assessment, args.format, today=args.date, template=template,
+                                         delivery=args.delivery or "post"), "memo", assessment, documents)
 
 
 def run_letter(args) -> int:
@@ -285,10 +288,13 @@ def run_letter(args) -> int:
         return 0
     attachment = None
     if args.attach_pdf:
-        pdf = documents.letter(assessment, "pdf", args.kind, today=args.date)
+        pdf = documents.letter(assessment, "pdf", args.kind, today=args.date, delivery="email")
         attachment = (documents.attachment_name(assessment), pdf.content)
-    rendered = documents.letter(assessment, args.format, args.kind, today=args.date, template=template,
-                                attachment=attachment)
+    rendered = documents.letter(assessment, args.format, args.kind, today=args.date, delivery=args.delivery,
+                                template=template, attachment=attachment)
+    blanks_note = documents.settings.notes.get(assessment.language, {}).get("blanks")
+    if rendered.blanks and blanks_note:
+        rendered.notes.append(blanks_note.format(blanks=", ".join(rendered.blanks)))
     return _deliver(args, rendered, "eml" if args.format == "eml" else "letter", assessment, documents)
 
 

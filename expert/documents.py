@@ -19,7 +19,6 @@ is data (templates/documents.yaml), not code.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -36,8 +35,10 @@ from . import typography
 from .emails import NotAnAddress, checked
 from .errors import AdieuError, InputError
 from .files import read_document
+from .law import add_months, law_for
 from .resources import PACKAGE, data_dir
 from .typography import Typography, user_text
+from .statements import Statements
 
 if TYPE_CHECKING:
     from .advisor import Assessment
@@ -46,6 +47,7 @@ MEMO_FORMATS = ("md", "html", "pdf", "docx")
 LETTER_FORMATS = ("text", "md", "html", "eml", "pdf", "docx")
 BINARY_FORMATS = ("pdf", "docx")
 KINDS = ("termination", "address", "renegotiate")
+DELIVERIES = ("post", "email")
 NO_LETTER = "none"
 SETTINGS_FILE = "documents.yaml"
 NOTES_NEEDED = {"note", "written_memo", "written_letter", "written_eml"}   # in documents.yaml, per language
@@ -53,6 +55,7 @@ MEMO_FILE, LETTER_FILE = "memo.md", "letter.txt"   # the names of each client's 
 EXTRA_FORMATS = ("pdf", "docx", "eml")       # what `portfolio --documents` and the interview may add
 EXTRA_FILES = {"pdf": "letter.pdf", "docx": "letter.docx", "eml": "letter.eml"}
 TYPOGRAPHY_FILE = "typography.yaml"
+STATEMENTS_FILE = "letter/statements.yaml"
 PART = "\x1e"                     # separates the parts of a letter; user text never holds it
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ue000-\ue0ff]+")  # controls, and our marks
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])|(&(?=#?\w+;))")
@@ -86,7 +89,7 @@ class Rendered:
     content: str | bytes
     kind: str | None = None
     notes: list = field(default_factory=list)
-    placeholders: list = field(default_factory=list)
+    blanks: list = field(default_factory=list)   # the gaps to fill in before sending, as shown: "[montant dû]"
 
 
 # -- the line syntax of content templates --------------------------------------------------
@@ -178,7 +181,9 @@ class Documents:
         self.root = Path(templates_dir) if templates_dir is not None else default_templates_dir()
         self.settings = _Settings(self.root / SETTINGS_FILE)
         self._typography = None
+        self.statements = Statements(self.root / STATEMENTS_FILE)
         self._environments: dict = {}
+        self._rendered: dict = {}
 
     @property
     def typography(self) -> Typography:
@@ -192,13 +197,16 @@ class Documents:
     # public API ------------------------------------------------------------------------------
 
     def memo(self, assessment: "Assessment", form: str = "md", today: date | None = None,
-             template=None) -> Rendered:
+             template=None, delivery: str = "post") -> Rendered:
         """The internal memo that justifies the recommendation (md, html, pdf or docx;
-        `template`: a .docx of the user's own for docx)."""
+        `template`: a .docx of the user's own for docx). It lists the blanks the planned
+        letter leaves for the user to fill in."""
         if form not in MEMO_FORMATS:
             raise ValueError(f"memo format must be one of {MEMO_FORMATS}")
         today = today or date.today()
-        context = self._context(assessment, today, self.planned_kind(assessment), "memo")
+        plan = self.planned_kind(assessment)
+        context = self._context(assessment, today, plan, "memo", delivery)
+        context["letter_blanks"] = self._letter(assessment, "text", plan, today, None, delivery)[1] if plan else []
         content = self._content(f"memo/{assessment.language}.j2", context)
         running = [context["client"]["name"] or context["contact"]["name"],
                    self.settings.format_date(today, assessment.language), context["confidential"]]
@@ -212,7 +220,7 @@ class Documents:
                                                               {**layout, "numbered": numbered}), numbered=True)
         else:
             page = self._render(form, f"memo/layout/{form}.j2", layout)
-        return Rendered(page, notes=self._notes(context), placeholders=typography.placeholders(content))
+        return Rendered(page, notes=self._notes(context))
 
     def client_files(self, assessment: "Assessment", today: date | None = None, extra: tuple = ()) -> tuple:
         """([(file name, content, "memo", "letter" or "letter_pdf"...)], notes): the memo and,
@@ -256,13 +264,14 @@ class Documents:
 
     def no_letter_reason(self, assessment: "Assessment", today: date | None = None) -> str:
         """Why no letter is written for this case, in the case's language."""
-        context = self._context(assessment, today or date.today(), None, "letter")
+        context = self._context(assessment, today or date.today(), None, "letter", "post")
         return " ".join(typography.plain(self._content(f"letter/none/{assessment.language}.j2", context)).split())
 
     def letter(self, assessment: "Assessment", form: str = "text", kind: str = "auto",
-               today: date | None = None, now: datetime | None = None, template=None,
-               attachment: tuple | None = None) -> Rendered:
+               today: date | None = None, now: datetime | None = None, delivery: str | None = None,
+               template=None, attachment: tuple | None = None) -> Rendered:
         """The letter or e-mail draft to the client. Raises NoLetter when `auto` finds none.
+        `delivery` is post (a registered letter) or email; an e-mail draft (eml) is e-mail.
         `template`: a .docx of the user's own for docx; `attachment`: (file name, PDF bytes)
         the e-mail draft carries."""
         if form not in LETTER_FORMATS:
@@ -275,8 +284,18 @@ class Documents:
             today = now.date()
         elif now is None:
             now = datetime.combine(today, time(9, 0), tzinfo=timezone.utc)
-        medium = "email" if form == "eml" else "letter"
-        context = self._context(assessment, today, chosen, medium)
+        content, blanks, context = self._letter(assessment, form, chosen, today, now, delivery, template, attachment)
+        return Rendered(content, chosen, self._notes(context), list(blanks))
+
+    def _letter(self, assessment, form, chosen, today, now, delivery, template=None, attachment=None):
+        """(content, blanks left, context) of one letter."""
+        if delivery is None or form == "eml":
+            delivery = "email" if form == "eml" else (delivery or "post")
+        if delivery not in DELIVERIES:
+            raise ValueError(f"delivery must be one of {DELIVERIES}")
+        now = now or datetime.combine(today, time(9, 0), tzinfo=timezone.utc)
+        medium = "email" if delivery == "email" else "letter"
+        context = self._context(assessment, today, chosen, medium, delivery)
         self._require_signature(assessment, context)
         content = self._content(f"letter/{chosen}/{assessment.language}.j2", context)
         parts = _split_parts(content)
@@ -289,7 +308,9 @@ class Documents:
             "salutation": parts.get("salutation", ""),
             "blocks": parse_blocks(parts.get("body", "")),
             "closing": " ".join(parts.get("closing", "").split()),
+            "mention": " ".join(parts.get("mention", "").split()),
             "signature": _lines(parts.get("signature", "")),
+            "signature_space": medium == "letter",
         }
         layout = {**context, "letter": letter}
         if form == "eml":
@@ -304,8 +325,7 @@ class Documents:
                                                                  {**layout, "numbered": numbered}), numbered=False)
         else:
             content = self._render(form, f"letter/layout/{form}.j2", layout)
-        gaps = typography.placeholders("\n".join(parts.values()))
-        return Rendered(content, chosen, self._notes(context, gaps), gaps)
+        return content, typography.placeholders("\n".join(parts.values())), context
 
     def attachment_name(self, assessment: "Assessment") -> str:
         """The file name of the PDF letter an e-mail draft carries, in the case's language."""
@@ -367,11 +387,11 @@ class Documents:
 
     @jinja2.pass_context
     def _money_filter(self, context, value) -> str:
-        return self.settings.format_money(value, context["lang"])
+        return self.settings.format_money(value, context["jurisdiction"]["currency"], context["lang"])
 
     # the context the templates see ---------------------------------------------------------
 
-    def _context(self, a: "Assessment", today: date, kind: str | None, medium: str) -> dict:
+    def _context(self, a: "Assessment", today: date, kind: str | None, medium: str, delivery: str) -> dict:
         """Everything a template may use: the verdict and its reasons, the problems found
         (most severe first), the answers, dates, parties. Ids are kept so that templates can
         choose their wording by finding; labels come from the rule base, in the case's
@@ -395,7 +415,8 @@ class Documents:
                 "finding_label": k.findings[name].label(lang) if name else None,
                 "severity": firing.conclusion.get("severity"),
                 "attribute": firing.conclusion.get("attribute"),
-                "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage}
+                "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage,
+                             "rendering": self._renderings(lang).get(_plain_quotes(s.passage))}
                             for s in rule.sources],
             })
         verdict = a.verdict
@@ -405,21 +426,36 @@ class Documents:
             "label": k.outcomes[attribute].labels[value](lang),
             "conditions": [k.findings[n].change(lang) for n in a.conditions(attribute)]
             if attribute != a.primary else [],
+            "condition_findings": a.conditions(attribute) if attribute != a.primary else [],
         } for attribute, value in verdict.items()}
         answers = dict(a.case.answers)
-        notice_days = answers.get(self.settings.notice_factor)
-        assumed = notice_days is None
-        if assumed:
-            notice_days = self.settings.default_notice_days
+        law = law_for(k)
+        code = a.case.jurisdiction or self.settings.jurisdiction_for(lang)
+        law.check_date(today, "--date")
         plan = self.planned_kind(a)
         reassess_days = self.settings.reassess_days.get(kind if kind in self.settings.reassess_days else plan)
-        later = functools.partial(_later, today, a.case.source or "<case>")
+        working = lambda day: law.working_day(code, day)  # noqa: E731
+        notice = self._notice(law, code, answers, a.verdict[a.primary], working,
+                              working(today + timedelta(days=self.settings.receipt_days[delivery])))
         dates = {
             "today": today,
-            "end": later(int(notice_days)),
-            "reply": _weekday(later(self.settings.reply_days)),
-            "reassess": _weekday(later(reassess_days)) if reassess_days else None,
+            "receipt": notice.pop("receipt"),
+            "end": notice["end"],
+            "reply": working(today + timedelta(days=self.settings.reply_days)),
+            "reassess": working(today + timedelta(days=reassess_days)) if reassess_days else None,
+            "warning": a.case.contract.get("warning_date"),
+            "contract": a.case.contract.get("date"),
         }
+        spec = law.jurisdictions[code]
+        jurisdiction = {
+            "code": code, "given": a.case.jurisdiction is not None, "name": spec["name"][lang],
+            "currency": spec.get("currency"),
+            "late_payment": {key: spec["late_payment"][key][lang] for key in ("letter", "memo")},
+            "late_payment_sources": law.cited(code, "late_payment"),
+            "notice_sources": law.cited(code, "notice.reasonable"),
+            "immediate_sources": law.cited(code, "notice.immediate"),
+        }
+        unpaid = {"amount": a.case.unpaid.get("amount"), "invoices": list(a.case.unpaid.get("invoices", ()))}
         changes = [{
             "factor": c.factor, "label": k.factors[c.factor].label(lang),
             "from": k.factors[c.factor].value_label(c.current, lang) if c.current is not None else None,
@@ -439,6 +475,7 @@ class Documents:
             "problems": problems,
             "categories": sorted({p["category"] for p in problems}),
             "findings": a.findings_in(*k.categories),
+            "says": self.statements.view(answers, a.findings_in(*k.categories), lang),
             "reasons": reasons,
             "next_steps": a.next_steps(),
             "unknown": [_unknown(k, a, f, lang) for f in a.unknown()],
@@ -449,25 +486,78 @@ class Documents:
             "policy": a.policy.as_dict(),
             "severity_labels": {s: label(lang) for s, label in k.severity_labels.items()},
             "mitigating": self.settings.mitigating,
-            "notice": {"days": int(notice_days), "assumed": assumed},
+            "notice": notice,
             "dates": dates,
-            "client": _party(a.case.client, ("name", "contact", "email")),
-            "provider": _party(a.case.provider, ("name", "signatory", "email")),
+            "delivery": delivery,
+            "jurisdiction": jurisdiction,
+            "unpaid": unpaid,
+            "contract": {"reference": _one_line(a.case.contract.get("reference")), "date": dates["contract"]},
+            "client": {**_party(a.case.client, ("name", "contact", "email")),
+                       "address": _address_lines(a.case.client.get("address"))},
+            "provider": {**_party(a.case.provider, ("name", "signatory", "title", "email", "place")),
+                         "address": _address_lines(a.case.provider.get("address"))},
             "contact": self.settings.person(_one_line(a.case.client.get("contact"))),
             "confidential": self.settings.formats[lang].get("confidential", ""),
+            "blank": blank,
         }
 
-    def _notes(self, context: dict, gaps: list = ()) -> list:
+    def _notice(self, law, code, answers, verdict_value, working, receipt) -> dict:
+        """The notice the letter gives: the contractual one, or the longer one the law expects
+        for the length of the relationship (knowledge/law.yaml); ending without it only when
+        the recommendation asks for a prompt end and the case holds a ground for it."""
+        settings = self.settings
+        terms = law.notice(code, answers.get(settings.notice_factor), answers.get(settings.years_factor))
+        grounds = law.grounds(code, answers)
+        immediate = verdict_value in settings.immediate
+        contract_end = working(receipt + timedelta(days=terms.contract_days)) \
+            if terms.contract_days is not None else None
+        reasonable_end = working(add_months(receipt, terms.reasonable_months)) if terms.reasonable_months else None
+        if immediate and grounds:
+            chosen = "contract" if contract_end else "assumed"
+        elif reasonable_end and (contract_end is None or reasonable_end > contract_end):
+            chosen = "reasonable"
+        else:
+            chosen = "contract" if contract_end else "assumed"
+        assumed_end = working(receipt + timedelta(days=settings.default_notice_days))
+        end = {"contract": contract_end, "reasonable": reasonable_end, "assumed": assumed_end}[chosen]
+        days = terms.contract_days if terms.contract_days is not None else settings.default_notice_days
+        return {
+            "chosen": chosen, "end": end, "receipt": receipt,
+            "days": days if chosen != "reasonable" else (end - receipt).days,
+            "assumed": terms.contract_days is None,
+            "contract_days": terms.contract_days, "contract_end": contract_end,
+            "reasonable_months": terms.reasonable_months, "reasonable_end": reasonable_end,
+            "reasonable_applies": terms.applies, "years_known": terms.years_known,
+            "immediate": immediate, "grounds": [{"id": g["id"], "label": g.get("label", {})} for g in grounds],
+            "default_days": settings.default_notice_days,
+        }
+
+    def _renderings(self, lang: str) -> dict:
+        """memo/renderings.<lang>.yaml: the article passages (quoted in French) rendered in
+        the memo's language, when the memo is not French."""
+        if lang not in self._rendered:
+            path = self.root / "memo" / f"renderings.{lang}.yaml"
+            data = {}
+            if path.is_file():
+                try:
+                    data = read_document(path).data or {}
+                except InputError as error:
+                    raise TemplateError(str(error)) from None
+            given = data.get("renderings") if isinstance(data, dict) else None
+            self._rendered[lang] = {_plain_quotes(k): v for k, v in (given or {}).items()}
+        return self._rendered[lang]
+
+    def _notes(self, context: dict) -> list:
         """Notes for the user, in the case's language (documents.yaml `notes`); a language
         without a note's text does not need that note (English letters greet by name)."""
         texts, notes = self.settings.notes.get(context["lang"], {}), []
-        if gaps and "fill_in" in texts:
-            notes.append(texts["fill_in"].format(gaps=", ".join(typography.plain(g) for g in gaps)))
-        if context["notice"]["assumed"] and context["kind"] == "termination" and "notice_assumed" in texts:
+        notice = context["notice"]
+        if notice["assumed"] and notice["chosen"] == "assumed" and context["kind"] == "termination" \
+                and "notice_assumed" in texts:
             notes.append(texts["notice_assumed"].format(
-                days=context["notice"]["days"], end=self.settings.format_date(context["dates"]["end"], context["lang"])))
+                days=notice["days"], end=self.settings.format_date(context["dates"]["end"], context["lang"])))
         contact = context["contact"]
-        if context["medium"] != "memo" and contact["written"] and not contact["gender"] and "no_honorific" in texts:
+        if context["medium"] != "memo" and contact["written"] and not contact["titles"] and "no_honorific" in texts:
             notes.append(texts["no_honorific"].format(name=contact["name"]))
         return notes
 
@@ -496,9 +586,16 @@ class _Settings:
                 self._fail(("letters", value), f"expected one of {', '.join(KINDS + (NO_LETTER,))}, got {kind!r}")
         notice = self._mapping(data, ("notice",))
         self.notice_factor = self._get(notice, ("notice", "factor"), str)
+        self.years_factor = self._get(notice, ("notice", "years_factor"), str)
         self.default_notice_days = self._get(notice, ("notice", "default_days"), int)
+        self.immediate = tuple(self._get(notice, ("notice", "immediate"), list))
+        self.jurisdictions = self._mapping(data, ("jurisdiction",))
         timing = self._mapping(data, ("timing",))
         self.reply_days = self._get(timing, ("timing", "reply_days"), int)
+        self.receipt_days = self._mapping(timing, ("timing", "receipt_days"))
+        if set(self.receipt_days) != set(DELIVERIES) or not all(
+                isinstance(v, int) and 0 <= v <= 10 for v in self.receipt_days.values()):
+            self._fail(("timing", "receipt_days"), f"expected days (0 to 10) for {', '.join(DELIVERIES)}")
         self.reassess_days = self._mapping(timing, ("timing", "reassess_days"))
         for kind, days in self.reassess_days.items():
             if kind not in KINDS or not isinstance(days, int) or days < 0:
@@ -506,8 +603,8 @@ class _Settings:
         self.mitigating = tuple(self._get(self._mapping(data, ("memo",)), ("memo", "mitigating"), list))
         self.formats = self._mapping(data, ("formats",))
         for lang, spec in self.formats.items():
-            if not isinstance(spec, dict) or not {"locale", "date", "currency"} <= set(spec):
-                self._fail(("formats", lang), "expected locale, date, currency (first_of_month optional)")
+            if not isinstance(spec, dict) or not {"locale", "date"} <= set(spec):
+                self._fail(("formats", lang), "expected locale and date (first_of_month optional)")
         self.honorifics = self._mapping(data, ("honorifics",))
         self.notes = self._mapping(data, ("notes",))
         for lang, texts in self.notes.items():
@@ -515,6 +612,12 @@ class _Settings:
                     or not NOTES_NEEDED <= set(texts)):
                 self._fail(("notes", lang), f"expected texts by name: {', '.join(sorted(NOTES_NEEDED))}, "
                                             f"and notice_assumed, no_honorific where the language needs them")
+        for name, spec in self.honorifics.items():
+            if not isinstance(spec, dict) or not isinstance(spec.get("written"), list):
+                self._fail(("honorifics", name), "expected written (a list), and the title per language")
+
+    def jurisdiction_for(self, language: str) -> str:
+        return self.jurisdictions[language]
 
     def letter_for(self, value: str) -> str:
         if value not in self.letters:
@@ -534,27 +637,32 @@ class _Settings:
 
         return format_decimal(value, locale=self.formats[lang]["locale"])
 
-    def format_money(self, value, lang: str) -> str:
+    def format_money(self, value, currency: str, lang: str) -> str:
+        """A sum in `currency` (the jurisdiction's, knowledge/law.yaml) as the language writes it."""
         from babel.numbers import format_currency
 
-        spec = self.formats[lang]
-        return format_currency(value, spec["currency"], locale=spec["locale"])
+        return format_currency(value, currency, locale=self.formats[lang]["locale"])
 
     def person(self, written: str | None) -> dict:
-        """A contact as written ('Mme Marie Dupont'), split into honorific, name and surname."""
+        """A contact as written ('Mme Marie Dupont'), split into honorific, name and surname;
+        `titles` and `to` are documents.yaml's forms of the honorific in each language
+        ('Madame', 'de Madame'), `gender` female or male when the honorific tells."""
+        empty = {"written": None, "honorific": None, "name": None, "surname": None, "gender": None,
+                 "titles": {}, "to": {}}
         if not written:
-            return {"written": None, "honorific": None, "name": None, "surname": None, "gender": None}
+            return empty
         written = user_text(written)
         words = written.split()
-        gender = honorific = None
-        for candidate, prefixes in self.honorifics.items():
-            if len(words) > 1 and words[0].lower() in {str(p).lower() for p in prefixes}:
-                gender = candidate if candidate in ("female", "male") else None
-                honorific, words = words[0], words[1:]
+        found, honorific = None, None
+        for spec in self.honorifics.values():
+            if len(words) > 1 and words[0].lower() in {str(p).lower() for p in spec["written"]}:
+                found, honorific, words = spec, words[0], words[1:]
                 break
         surname = " ".join(words[1:]) if len(words) > 1 else words[0]
-        return {"written": written, "honorific": user_text(honorific), "name": user_text(" ".join(words)),
-                "surname": user_text(surname), "gender": gender}
+        found = found or {}
+        return {**empty, "written": written, "honorific": user_text(honorific), "name": user_text(" ".join(words)),
+                "surname": user_text(surname), "gender": found.get("gender"),
+                "titles": dict(found.get("title", {})), "to": dict(found.get("to", {}))}
 
     def _get(self, mapping, keys, kind):
         value = mapping.get(keys[-1]) if isinstance(mapping, dict) else None
@@ -593,6 +701,21 @@ def _one_line(value) -> str | None:
     return text or None
 
 
+def _plain_quotes(text: str) -> str:
+    """A passage with typographic apostrophes as plain ones: how renderings are keyed."""
+    return str(text).replace("\u2019", "'")
+
+
+def blank(label: str) -> str:
+    """What a letter needs and the case lacks, as a visible gap: [numéro de facture]. The
+    typography rule for gaps marks it, and `typography.placeholders` lists it."""
+    return f"[{label}]"
+
+
+def _address_lines(value) -> list:
+    return [line for line in (_one_line(part) for part in str(value or "").splitlines()) if line]
+
+
 def _party(given: dict, fields: tuple) -> dict:
     """A party's details as the user wrote them: no typography rule ever touches them."""
     return {name: user_text(_one_line(given.get(name))) for name in fields}
@@ -620,20 +743,6 @@ def _unknown(k, a: "Assessment", factor_id: str, lang: str) -> dict:
         if values:
             entry["with_outcome"] = k.outcomes[a.primary].labels[values[-1]](lang)
     return entry
-
-
-def _later(today: date, source: str, days: int) -> date:
-    """`days` after `today`, or an InputError when that is past the calendar's last day."""
-    try:
-        return today + timedelta(days=days)
-    except OverflowError:
-        raise InputError(source, f"{days} days after {today.isoformat()} is past the year 9999: "
-                                 f"date the document earlier") from None
-
-
-def _weekday(day: date) -> date:
-    """A reply or review date: a weekend moves to the Monday after."""
-    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
 def _ucfirst(text) -> str:

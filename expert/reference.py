@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .case import PARTIES, TOP_LEVEL
+from .case import DETAILS, PARTIES, TOP_LEVEL
 from .knowledge import LANGUAGES, Knowledge, load_knowledge
 from .resources import data_dir
 
@@ -25,7 +25,7 @@ def render_reference(knowledge: Knowledge) -> str:
     env.filters["cell"] = _cell
     env.filters["yaml"] = _yaml
     return env.get_template("reference/case-format.md.j2").render(
-        knowledge=knowledge, languages=LANGUAGES, parties=PARTIES, top_level=TOP_LEVEL,
+        knowledge=knowledge, languages=LANGUAGES, parties=PARTIES, top_level=TOP_LEVEL, details=DETAILS,
         factors=[_factor_view(knowledge, factor) for factor in knowledge.factors.values()])
 
 

@@ -123,7 +123,7 @@ BAD_CASES = [
     ("syntax", "answers:\n  payment_behaviour: [on_time\n",
      "case.yaml:3: invalid YAML:"),
     ("top-level", "langage: fr\n",
-     "case.yaml:1: langage: unknown key (expected one of language, client, provider, answers)"),
+     "case.yaml:1: langage: unknown key (expected one of language, jurisdiction, client, provider, answers, contract, unpaid)"),
     ("language", "language: de\n", "case.yaml:1: language: expected one of fr, en, got 'de'"),
     ("empty", "\n", "case.yaml: empty file"),
 ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..case import PARTIES, case_from_data
+from ..case import ASKED, PARTIES, case_from_data
 from ..errors import InputError
 from ..files import read_document, write_atomic
 from ..knowledge import LANGUAGES, Knowledge
@@ -24,7 +24,7 @@ MARKER = "adieu-interview-session"
 VERSION = 2
 DEFAULT_NAME = "adieu-session.json"
 GATE = "gate:"                  # a theme's check in `queue` and `history`: "gate:money"
-DETAILS = tuple(f"{party}.{key}" for party, keys in PARTIES.items() for key in keys)
+DETAILS = tuple(f"{party}.{key}" for party, keys in ASKED.items() for key in keys)
 
 
 @dataclass

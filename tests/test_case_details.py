@@ -1,0 +1,141 @@
+"""The case contract's letter details (addresses, title, place, contract, warning date,
+unpaid invoices, jurisdiction): optional, typed, and a bad value is one clear line."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from expert.errors import InputError
+
+FULL = """\
+language: fr
+jurisdiction: FR
+client:
+  name: Dupont SARL
+  contact: Mme Marie Dupont
+  address: |
+    12 rue des Lilas
+    69003 Lyon
+provider:
+  name: Atelier Martin
+  signatory: Jean Martin
+  title: Gérant
+  place: Villeurbanne
+  address: "4 place Grandclément\\n69100 Villeurbanne"
+contract:
+  reference: CT-2021-07
+  date: "2021-09-01"
+  warning_date: 2025-01-15
+unpaid:
+  amount: 4250.50
+  invoices: [F-2025-014, F-2025-021, 1042]
+answers:
+  payment_behaviour: unpaid_invoices
+"""
+
+
+def test_every_detail_is_read_with_its_type_and_written_back(advisor, tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text(FULL, encoding="utf-8")
+    case = advisor.load_case(path)
+    assert case.client["address"] == "12 rue des Lilas\n69003 Lyon"
+    assert case.provider["address"] == "4 place Grandclément\n69100 Villeurbanne"
+    assert case.contract == {"reference": "CT-2021-07", "date": datetime.date(2021, 9, 1),
+                             "warning_date": datetime.date(2025, 1, 15)}
+    assert case.unpaid == {"amount": 4250.5, "invoices": ("F-2025-014", "F-2025-021", "1042")}
+    assert case.jurisdiction == "FR"
+    again = advisor.case(case.to_dict())
+    assert (again.contract, again.unpaid, again.client, again.provider) == \
+        (case.contract, case.unpaid, case.client, case.provider)
+
+
+def test_a_complete_french_letter_leaves_no_blank(advisor, tmp_path):
+    from expert.documents import Documents
+    path = tmp_path / "case.yaml"
+    path.write_text(FULL.replace("payment_behaviour: unpaid_invoices",
+                                 "payment_behaviour: unpaid_invoices\n  issue_raised: warned_in_writing"),
+                    encoding="utf-8")
+    assessment = advisor.assess(advisor.load_case(path))
+    rendered = Documents().letter(assessment, "text", "termination", today=datetime.date(2025, 3, 3))
+    text = rendered.content
+    assert "[" not in text and not rendered.blanks
+    assert "Villeurbanne, le 3 mars 2025" in text
+    assert "Lettre recommandée avec accusé de réception" in text
+    assert "Objet : Résiliation du contrat n° CT-2021-07 du 1er septembre 2021" in text
+    assert "Par un précédent courrier du 15 janvier 2025" in text
+    assert "12 rue des Lilas\n69003 Lyon" in text
+    assert text.rstrip().endswith("Jean Martin\nGérant\nAtelier Martin")
+
+
+@pytest.mark.parametrize("section,key,value,expected", [
+    ("contract", "date", "01/09/2021", "expected a date as YYYY-MM-DD"),
+    ("contract", "date", "2021-02-30", "expected a date as YYYY-MM-DD"),
+    ("contract", "warning_date", 20250115, "expected a date as YYYY-MM-DD"),
+    ("contract", "signed", "2021-09-01", "unknown key (expected one of reference, date, warning_date)"),
+    ("unpaid", "amount", -5, "expected an amount from 0"),
+    ("unpaid", "amount", 12.345, "at most two decimals"),
+    ("unpaid", "amount", "1200", "expected an amount from 0"),
+    ("unpaid", "invoices", "F-1", "expected a list of texts"),
+    ("unpaid", "invoices", ["x" * 61], "1 to 60 characters"),
+])
+def test_a_bad_detail_is_refused_naming_the_key(advisor, section, key, value, expected):
+    with pytest.raises(InputError) as raised:
+        advisor.case({"language": "fr", section: {key: value}})
+    assert f"{section}.{key}" in str(raised.value) and expected in str(raised.value)
+
+
+def test_a_bad_detail_in_a_file_names_the_file_the_line_and_the_key(adieu, tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text(FULL.replace('date: "2021-09-01"', 'date: "1st September"'), encoding="utf-8")
+    result = adieu("assess", path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "case.yaml:17" in result.stderr and "contract.date" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["XX", "fr", 33])
+def test_an_unknown_jurisdiction_is_refused(advisor, value):
+    with pytest.raises(InputError) as raised:
+        advisor.case({"language": "fr", "jurisdiction": value})
+    assert "jurisdiction" in str(raised.value) and "FR, GB" in str(raised.value)
+
+
+def test_an_address_of_too_many_lines_is_refused(advisor):
+    with pytest.raises(InputError) as raised:
+        advisor.case({"client": {"address": "\n".join(["line"] * 7)}})
+    assert "client.address" in str(raised.value) and "at most 6 lines" in str(raised.value)
+
+
+@pytest.mark.parametrize("contact,salutation,attention,closing", [
+    ("Mme Marie Dupont", "Madame,", "À l'attention de Madame Marie Dupont", "agréer, Madame, l'expression"),
+    ("M. Paul Bernard", "Monsieur,", "À l'attention de Monsieur Paul Bernard", "agréer, Monsieur, l'expression"),
+    ("Dr Lee Chen", "Docteur,", "À l'attention du Docteur Lee Chen", "agréer, Docteur, l'expression"),
+    ("Me Anne Roux", "Maître,", "À l'attention de Maître Anne Roux", "agréer, Maître, l'expression"),
+    ("Anne Roux", "Madame, Monsieur,", "À l'attention de Anne Roux", "agréer, Madame, Monsieur, l'expression"),
+])
+def test_french_salutation_follows_the_contact(contact, salutation, attention, closing, advisor):
+    from expert.documents import Documents
+    case = {"language": "fr", "client": {"name": "Client SA", "contact": contact, "email": "c@client.example"},
+            "provider": {"name": "Atelier", "email": "a@atelier.example"}, "answers": {}}
+    assessment = advisor.assess(advisor.case(case))
+    text = Documents().letter(assessment, "text", "address", today=datetime.date(2025, 3, 3)).content
+    assert f"\n{salutation}\n" in text and attention in text and closing in text
+
+
+@pytest.mark.parametrize("language,contact,greeting", [
+    ("fr", "Mme Marie Dupont", "Bonjour Madame Dupont,"),
+    ("fr", "Me Anne Roux", "Bonjour Maître Roux,"),
+    ("en", "Ms Jane Clarke", "Dear Ms Clarke,"),
+    ("en", "Mme Jane Clarke", "Dear Ms Clarke,"),
+    ("en", "Jane Clarke", "Dear Jane Clarke,"),
+])
+def test_e_mail_greeting_follows_the_contact(language, contact, greeting, advisor):
+    from expert.documents import Documents
+    case = {"language": language, "client": {"name": "Client SA", "contact": contact, "email": "c@client.example"},
+            "provider": {"name": "Atelier", "email": "a@atelier.example"}, "answers": {}}
+    assessment = advisor.assess(advisor.case(case))
+    text = Documents().letter(assessment, "text", "address", today=datetime.date(2025, 3, 3), delivery="email").content
+    assert f"\n{greeting}\n" in text
+    assert "[" not in text, "an e-mail needs no postal address nor place"
