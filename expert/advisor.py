@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from . import explain
 from .case import Case, case_from_data, load_case
 from .engine import Engine, Reasoning
-from .knowledge import Knowledge, load_knowledge
+from .checker import load_checked
+from .knowledge import Knowledge
 from .policy import Policy, load_policy
 
 
@@ -24,7 +25,7 @@ class Advisor:
 
     def __init__(self, knowledge_dir=None, policy_file=None, *, knowledge: Knowledge | None = None,
                  policy: Policy | None = None):
-        self.knowledge = knowledge or load_knowledge(knowledge_dir)
+        self.knowledge = knowledge or load_checked(knowledge_dir)
         self.policy = policy or load_policy(self.knowledge, policy_file)
         self.engine = Engine(self.knowledge, self.policy)
 
@@ -53,6 +54,7 @@ class Assessment:
     changes: list | None = None
     unknowns: list | None = None     # explain.Unknown, ranked: what each unknown could move
     language: str = field(init=False)
+    _explanation: explain.Explanation | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         self.language = self.case.language
@@ -81,49 +83,44 @@ class Assessment:
     def unknown(self) -> list:
         """Unanswered factors that could have changed a verdict, alone or with another,
         those that could change the main verdict first (needs `explained`)."""
-        return list(dict.fromkeys(f for u in self.unknowns or () for f in u.factors))
+        return [u["id"] for u in self.explanation().unknown]
 
     def what_would_change(self) -> list:
         return [c for c in self.changes or [] if c.attribute == self.primary]
 
     def next_steps(self) -> list:
         """The verdict's next steps; a step tied to a finding only when the case has it."""
-        outcome = self.knowledge.outcomes[self.primary]
-        found = {name for name, _ in explain.found(self.knowledge, self.reasoning)}
-        return [step(self.language) for step in outcome.next_steps.get(self.verdict[self.primary], ())
-                if step.finding is None or step.finding in found]
+        return self.explanation().next_steps
+
+    def explanation(self) -> explain.Explanation:
+        """The plain explanation every view reads (built once, on first use)."""
+        if self._explanation is None:
+            self._explanation = explain.explain(self.knowledge, self.reasoning, self.language, self.changes,
+                                                self.unknowns)
+        return self._explanation
 
     def how(self) -> list:
         return explain.how(self.knowledge, self.reasoning, self.language)
 
     def to_dict(self) -> dict:
-        """The machine-readable result of case-format.md (assess --format json)."""
-        k, language = self.knowledge, self.language
-        result = {"language": language}
-        result.update(self.verdict)
-        result["reasons"] = [{
-            "rule": firing.rule,
-            "text": k.rule(firing.rule).statement(language),
-            "sources": [{"source": s.source, "passage": s.passage} for s in k.rule(firing.rule).sources],
-        } for firing in self.reasons()]
-        result["findings"] = [{
-            "finding": name, "category": k.findings[name].category, "severity": severity,
-            "label": k.findings[name].label(language),
-        } for name, severity in explain.found(k, self.reasoning)]
-        result["conditions"] = {
-            attribute: [{"finding": name, "text": k.findings[name].change(language)}
-                        for name in self.conditions(attribute)]
-            for attribute in k.outcomes if attribute != self.primary
-        }
-        result["unknown"] = self.unknown()
-        result["unknown_detail"] = [{
-            "factors": list(u.factors), "together": len(u.factors) > 1,
-            "could_change": {attribute: list(values) for attribute, values in u.moves},
-        } for u in self.unknowns or ()]
-        result["what_would_change"] = [{
-            "factor": c.factor, "from": c.current, "to": c.value, c.attribute: c.outcome,
-        } for c in self.what_would_change()]
-        result["next_steps"] = self.next_steps()
+        """The machine-readable result of case-format.md (assess --format json): a view of
+        the explanation, plus the trace and the policy."""
+        e = self.explanation()
+        result = {"language": e.language}
+        result.update(e.verdict)
+        result["reasons"] = [{"rule": r["rule"], "text": r["statement"],
+                              "sources": [{"source": s["id"], "passage": s["passage"]} for s in r["sources"]]}
+                             for r in e.reasons]
+        result["findings"] = [{key: f[key] for key in ("finding", "category", "severity", "label")}
+                              for f in e.findings]
+        result["conditions"] = {attribute: outcome["conditions"]
+                                for attribute, outcome in e.outcomes.items() if attribute != e.primary}
+        result["unknown"] = [u["id"] for u in e.unknown]
+        result["unknown_detail"] = [{key: u[key] for key in ("factors", "together", "could_change")}
+                                    for u in e.unknown_detail]
+        result["what_would_change"] = [{"factor": c["factor"], "from": c["from_value"], "to": c["to_value"],
+                                        c["attribute"]: c["value"]} for c in e.changes]
+        result["next_steps"] = e.next_steps
         result["trace"] = [firing.as_dict() for firing in self.reasoning.require_trace().firings]
         result["policy"] = self.policy.as_dict()
         return result

@@ -12,11 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from . import answers as answers_
+from .answers import quote
 from .emails import NotAnAddress, checked
 from .errors import InputError
 from .files import printable, read_document
-from .knowledge import LANGUAGES, Knowledge, _show
+from .knowledge import Knowledge
 from .law import law_for
+from .messages import DEFAULT_LANGUAGE, LANGUAGES
 
 PARTIES = {
     "client": ("name", "contact", "email", "address"),
@@ -45,7 +48,7 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class Case:
     """One client relationship under review. `answers` holds only what is known."""
 
-    language: str = "fr"
+    language: str = DEFAULT_LANGUAGE
     client: dict = field(default_factory=dict)
     provider: dict = field(default_factory=dict)
     answers: dict = field(default_factory=dict)
@@ -93,15 +96,15 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
         if key not in TOP_LEVEL:
             fail((key,), f"unknown key (expected one of {', '.join(TOP_LEVEL)})")
     case = Case(source=source)
-    language = data.get("language", "fr")
+    language = data.get("language", DEFAULT_LANGUAGE)
     if language not in LANGUAGES:
-        fail(("language",), f"expected one of {', '.join(LANGUAGES)}, got {_quote(language)}")
+        fail(("language",), f"expected one of {', '.join(LANGUAGES)}, got {quote(language)}")
     case.language = language
     jurisdiction = data.get("jurisdiction")
     if jurisdiction is not None:
         known = law_for(knowledge).jurisdictions
         if not isinstance(jurisdiction, str) or not JURISDICTION.match(jurisdiction) or jurisdiction not in known:
-            fail(("jurisdiction",), f"expected one of {', '.join(known)}, got {_quote(jurisdiction)}")
+            fail(("jurisdiction",), f"expected one of {', '.join(known)}, got {quote(jurisdiction)}")
         case.jurisdiction = jurisdiction
     for party, fields in PARTIES.items():
         given = data.get(party)
@@ -138,32 +141,8 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
             fail(("answers", factor_id), f"unknown factor (expected one of {', '.join(knowledge.factors)})")
         if value is None:
             continue
-        case.answers[factor_id] = answer_value(factor, value, lambda message: fail(("answers", factor_id), message))
+        case.answers[factor_id] = answers_.from_data(factor, value, lambda message: fail(("answers", factor_id), message))
     return case
-
-
-def answer_value(factor, value, fail):
-    """The answer converted to the factor's type, or `fail(message)` with what was expected."""
-    if factor.type == "bool":
-        if isinstance(value, bool):
-            return value
-        fail(f"expected true or false, got {_quote(value)}")
-    if factor.type == "choice":
-        if isinstance(value, bool) and not any(isinstance(v, bool) for v in factor.values):
-            # YAML 1.1 reads a bare `no` or `yes` as a boolean.
-            value = {False: "no", True: "yes"}[value]
-        if isinstance(value, str) and value in factor.values:
-            return value
-        fail(f"expected one of {', '.join(map(_show, factor.values))}, got {_quote(value)}")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        fail(f"expected a number from {factor.minimum:g} to {factor.maximum:g}, got {_quote(value)}")
-    if factor.type == "integer":
-        if value != int(value):
-            fail(f"expected a whole number from {factor.minimum:g} to {factor.maximum:g}, got {_quote(value)}")
-        value = int(value)
-    if not factor.minimum <= value <= factor.maximum:
-        fail(f"expected a number from {factor.minimum:g} to {factor.maximum:g}, got {_quote(value)}")
-    return value
 
 
 def _detail(kind: str, value, key, fail):
@@ -179,23 +158,23 @@ def _detail(kind: str, value, key, fail):
                 return datetime.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        fail(f"expected a date as YYYY-MM-DD, got {_quote(value)}")
+        fail(f"expected a date as YYYY-MM-DD, got {quote(value)}")
     if kind == "amount":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
                 or not 0 <= value <= MAX_AMOUNT:
-            fail(f"expected an amount from 0 to {MAX_AMOUNT}, such as 1250.50, got {_quote(value)}")
+            fail(f"expected an amount from 0 to {MAX_AMOUNT}, such as 1250.50, got {quote(value)}")
         if round(value, 2) != value:
-            fail(f"expected an amount with at most two decimals, got {_quote(value)}")
+            fail(f"expected an amount with at most two decimals, got {quote(value)}")
         return value
     if not isinstance(value, list) or not value:
-        fail(f"expected a list of texts, such as [F-2026-014, F-2026-021], got {_quote(value)}")
+        fail(f"expected a list of texts, such as [F-2026-014, F-2026-021], got {quote(value)}")
     if len(value) > MAX_ITEMS:
         fail(f"expected at most {MAX_ITEMS} items, got {len(value)}")
     items = []
     for item in value:
         text = _text(item, key, fail)
         if not text or len(text) > MAX_ITEM:
-            fail(f"expected each item to be a text of 1 to {MAX_ITEM} characters, got {_quote(text)}")
+            fail(f"expected each item to be a text of 1 to {MAX_ITEM} characters, got {quote(text)}")
         items.append(text)
     return tuple(items)
 
@@ -203,16 +182,14 @@ def _detail(kind: str, value, key, fail):
 def _lines(value, fail) -> str:
     """Multi-line text (a postal address): each line checked as a one-line text."""
     if not isinstance(value, str):
-        fail(f"expected text, one line per line of the address, got {_quote(value)}")
+        fail(f"expected text, one line per line of the address, got {quote(value)}")
     lines = [line.strip() for line in value.strip().splitlines()]
     if len(lines) > MAX_LINES:
         fail(f"expected at most {MAX_LINES} lines, got {len(lines)}")
     return "\n".join(_text(line, "address", fail) for line in lines if line)
-
-
 def _text(value, key, fail) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        fail(f"expected text, got {_quote(value)}")
+        fail(f"expected text, got {quote(value)}")
     value = str(value).strip()
     if CONTROL.search(value):
         fail("must be a single line of text, without control characters")
@@ -228,20 +205,9 @@ def _text(value, key, fail) -> str:
         try:
             checked(value)
         except NotAnAddress as why:
-            fail(f"expected an e-mail address like name@example.com, got {_quote(value)} ({_lower_first(str(why))})")
+            fail(f"expected an e-mail address like name@example.com, got {quote(value)} ({_lower_first(str(why))})")
     return value
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
-
-
-def _quote(value) -> str:
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return repr(shown)
-    if isinstance(value, (dict, list)):
-        return "a " + type(value).__name__.replace("dict", "mapping")
-    if isinstance(value, float):
-        return f"{value:g}"
-    return printable(_show(value), 40)

@@ -5,9 +5,10 @@ source; a rule without sources; a text missing in one language) and stops at the
 error. This module adds the checks that need the whole rule base at once, and reports all of
 their problems together:
 
-- a finding that no rule concludes, or that no rule's conditions use. Findings of category
-  `risk` (notice period, hand-over...) are exempt from the second test: the memo and the
-  letters show every risk found, so being used by the documents counts as being used;
+- a finding that no rule concludes, or that no rule's conditions use. Findings of the
+  categories findings.yaml lists as `shown_by_documents` (the risks: notice period,
+  hand-over...) are exempt from the second test: the memo and the letters show every one
+  found, so being used by the documents counts as being used;
 - a factor that no rule reads, or whose question is never asked (its ask_when cannot hold);
 - a rule whose conditions contradict each other, so that it can never fire;
 - an outcome value that no rule concludes, or only rules that can never fire;
@@ -18,9 +19,9 @@ their problems together:
   answer space is searched exhaustively when it is small, otherwise through the cases the rules'
   own conditions describe plus a random sample, and the report says which.
 
-Everything but the search takes milliseconds and runs each time the rule base is loaded
-(load_knowledge calls `check_at_load`); the search runs the engine over thousands of cases, so
-only `adieu knowledge check` (and CI) runs it. Thresholds written {policy: NAME} take the
+Everything but the search takes milliseconds and runs each time a rule base is loaded to be
+used (`load_checked`: knowledge.py reads, this module checks); the search runs the engine over
+thousands of cases, so only `adieu knowledge check` (and CI) runs it. Thresholds written {policy: NAME} take the
 defaults of policy.yaml; a `red_line` condition is taken to hold for any red line a user may set.
 """
 
@@ -28,16 +29,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import random
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .compiler import COMPARE
-from .errors import KnowledgeError
-from .files import read_document
-from .knowledge import CHOICE_TYPES, Knowledge, Rule, _show
+from . import conditions as meaning
+from .errors import KnowledgeError, RuleBaseProblems
+from .knowledge import CHOICE_TYPES, Knowledge, Rule, _show, load_knowledge
 from .loops import derivation_loops
 
 SAMPLES = 20_000
@@ -54,19 +52,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
-
-
-class RuleBaseProblems(KnowledgeError):
-    """The rule base failed the check: every problem, one `file:line: message` per line."""
-
-    def __init__(self, root, problems: list):
-        self.problems = sorted(problems)
-        first = self.problems[0]
-        super().__init__(first.file, first.message, line=first.line or None)
-        if len(self.problems) > 1:
-            self.message = "\n".join([f"the rule base in {root} has {len(self.problems)} problems:"]
-                                     + [str(p) for p in self.problems])
-            self.args = (self.message,)
 
 
 @dataclass
@@ -93,10 +78,8 @@ class Report:
 
 def check(root=None, samples: int = SAMPLES, seed: int = 0, search: bool = True) -> Report:
     """Every problem of the rule base in `root` (the shipped one by default)."""
-    from .knowledge import load_knowledge
-
     try:
-        knowledge = load_knowledge(root, check=False)
+        knowledge = load_knowledge(root)
     except KnowledgeError as error:
         return Report(str(root or "the shipped rule base"), [Problem(error.file, error.line or 0, error.detail)])
     report = Report(str(knowledge.root), static_problems(knowledge))
@@ -112,11 +95,14 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
-def check_at_load(knowledge: Knowledge) -> None:
-    """Refuse a rule base that fails the fast checks (the search is left to `check`)."""
+def load_checked(root=None) -> Knowledge:
+    """The rule base in `root` (the shipped one by default), read and then checked: one that
+    fails the fast checks is refused with all their problems (the search is left to `check`)."""
+    knowledge = load_knowledge(root)
     problems = static_problems(knowledge)
     if problems:
         raise RuleBaseProblems(knowledge.root, problems)
+    return knowledge
 
 
 # -- the fast checks -------------------------------------------------------------------------
@@ -130,7 +116,7 @@ def static_problems(knowledge: Knowledge) -> list:
     problems += _rule_problems(knowledge, conditions)
     problems += _outcome_problems(knowledge, places, conditions)
     problems += _conflicts(knowledge, conditions)
-    problems += derivation_loops(knowledge)
+    problems += [Problem(rule.file, rule.line, message) for rule, message in derivation_loops(knowledge)]
     return sorted(problems)
 
 
@@ -141,7 +127,7 @@ def _finding_problems(knowledge: Knowledge, places) -> list:
             problems.append(places.problem("findings.yaml", ("findings", finding.id),
                                            f"finding '{finding.id}' is concluded by no rule "
                                            f"(no rule has 'then: {{finding: {finding.id}}}')"))
-        elif finding.category != "risk" and not any(
+        elif finding.category not in knowledge.shown_by_documents and not any(
                 _may_match(c, finding, knowledge) for r in knowledge.rules for c in r.conditions
                 if c.kind == "finding"):
             problems.append(places.problem("findings.yaml", ("findings", finding.id),
@@ -152,14 +138,9 @@ def _finding_problems(knowledge: Knowledge, places) -> list:
 
 def _may_match(condition, finding, knowledge: Knowledge) -> bool:
     """Can this finding condition match some conclusion of that finding?"""
-    if condition.subject not in ("any", finding.id):
-        return False
-    if condition.categories is not None and finding.category not in condition.categories:
-        return False
-    if condition.severities is not None:
-        return any(r.conclusion.get("finding") == finding.id and r.conclusion.get("severity") in condition.severities
-                   for r in knowledge.rules)
-    return True
+    return any(r.conclusion.get("finding") == finding.id
+               and meaning.matches(condition, finding.id, r.conclusion.get("severity"), finding.category)
+               for r in knowledge.rules)
 
 
 def _factor_problems(knowledge: Knowledge, places, conditions) -> list:
@@ -236,34 +217,27 @@ class Conditions:
     """
 
     def __init__(self, knowledge: Knowledge, policy=None):
+        from .policy import default_policy
+
         self.knowledge = knowledge
-        self.thresholds = {s.id: s.default for s in knowledge.settings.values() if s.type == "number"}
-        if policy is not None:
-            self.thresholds.update(dict(policy.numbers))
+        self.policy = policy or default_policy(knowledge)
         self.domains = {f: self._domain(f) for f in knowledge.factors}
         self._terms: dict = {}
         self._busy: set = set()
         self.complete = True  # False once an expansion was cut at MAX_TERMS
 
     def _comparisons(self, factor_id: str) -> list:
-        found = []
+        """The conditions that compare this factor with a threshold."""
         conditions = [c for r in self.knowledge.rules for c in r.conditions]
         conditions += [c for f in self.knowledge.factors.values() for c in f.ask_when]
-        for c in conditions:
-            if c.kind == "answer" and c.subject == factor_id and c.compare is not None:
-                found.append((c.compare[0], self.limit(c)))
-        return found
-
-    def limit(self, condition):
-        operand = condition.compare[1]
-        return self.thresholds.get(operand[1], 0) if isinstance(operand, tuple) else operand
+        return [c for c in conditions if c.compares and c.subject == factor_id]
 
     def _domain(self, factor_id: str) -> tuple:
         factor = self.knowledge.factors[factor_id]
         if factor.values:
             return (None,) + tuple(factor.values)
         comparisons = self._comparisons(factor_id)
-        limits = sorted({t for _, t in comparisons if isinstance(t, (int, float))})
+        limits = sorted({meaning.limit(c, self.policy) for c in comparisons})
         candidates = set(limits)
         for low, high in zip(limits, limits[1:]):
             candidates.add((low + high) / 2)
@@ -277,7 +251,7 @@ class Conditions:
         classes = {}
         for value in sorted(v for v in candidates if lowest <= v <= highest):
             value = int(value) if float(value).is_integer() else value
-            classes.setdefault(tuple(COMPARE[op](value, t) for op, t in comparisons), value)
+            classes.setdefault(tuple(meaning.holds(c, {factor_id: value}, self.policy) for c in comparisons), value)
         return (None,) + tuple(classes.values())
 
     # terms ---------------------------------------------------------------------------------
@@ -285,10 +259,10 @@ class Conditions:
     def condition_terms(self, condition) -> list:
         if condition.kind == "answer":
             return [{condition.subject: self.allowed(condition)}]
-        if condition.kind == "red_line":  # any red line a user may set: a value past the first
-            return [{f.id: frozenset(f.values[1:])} for f in self.knowledge.factors.values() if f.ordered]
+        if condition.kind == "red_line":  # any red line a user may set
+            return [{factor: frozenset(values)} for factor, values in meaning.any_crossing(self.knowledge.factors)]
         producers = [rule for rule in self.knowledge.rules if self._concludes_match(rule, condition)]
-        needed = self.count(condition)
+        needed = meaning.count_of(condition, self.policy)
         if needed > 1:  # `count: N`: N of the producers fire together (each counted once)
             terms = []
             for group in itertools.combinations(producers, needed):
@@ -302,34 +276,13 @@ class Conditions:
             terms.extend(self.rule_terms(rule))
         return terms
 
-    def count(self, condition) -> int:
-        """The distinct findings a finding condition needs, under these thresholds."""
-        count = condition.count
-        if isinstance(count, tuple):
-            count = self.thresholds.get(count[1], 1)
-        return max(1, math.ceil(count)) if count is not None else 1
-
     def allowed(self, condition) -> frozenset:
-        domain = self.domains[condition.subject]
-        if condition.unknown_only:
-            return frozenset([None])
-        if condition.compare is not None:
-            op, limit = condition.compare[0], self.limit(condition)
-            values = {v for v in domain if v is not None and COMPARE[op](v, limit)}
-        else:
-            values = {v for v in domain if v is not None and any(v == w and type(v) is type(w)
-                                                                   for w in condition.values)}
-        if condition.or_unknown:
-            values.add(None)
-        return frozenset(values)
+        return meaning.allowed(condition, self.domains[condition.subject], self.policy)
 
     def _concludes_match(self, rule: Rule, condition) -> bool:
         name = rule.conclusion.get("finding")
-        if name is None or condition.subject not in ("any", name):
-            return False
-        if condition.categories is not None and self.knowledge.findings[name].category not in condition.categories:
-            return False
-        return condition.severities is None or rule.conclusion.get("severity") in condition.severities
+        return name is not None and meaning.matches(condition, name, rule.conclusion.get("severity"),
+                                                    self.knowledge.findings[name].category)
 
     def rule_terms(self, rule: Rule) -> list:
         """The alternatives under which the rule fires ([] if it never can)."""
@@ -422,9 +375,11 @@ class Conditions:
         if factor.values or value is None:
             return next((v for v in self.domains[factor_id] if v == value and type(v) is type(value)), value)
         comparisons = self._comparisons(factor_id)
-        side = tuple(COMPARE[op](value, t) for op, t in comparisons)
-        return next((v for v in self.domains[factor_id] if v is not None
-                     and tuple(COMPARE[op](v, t) for op, t in comparisons) == side), value)
+
+        def side(number):
+            return tuple(meaning.holds(c, {factor_id: number}, self.policy) for c in comparisons)
+
+        return next((v for v in self.domains[factor_id] if v is not None and side(v) == side(value)), value)
 
     def case_of(self, term: dict) -> dict:
         """The smallest case of a term: each named factor at its first allowed answer."""
@@ -525,24 +480,10 @@ def _magnitude(size: int) -> str:
 # -- where things are written ---------------------------------------------------------------------
 
 class _Places:
-    """file:line of a key path in one of the rule base's files, read only when a problem needs it."""
+    """Problems placed at the file:line where the loader saw a key path."""
 
     def __init__(self, knowledge: Knowledge):
-        self.root = Path(knowledge.root)
-        self._docs: dict = {}
+        self.knowledge = knowledge
 
     def problem(self, name: str, keys: tuple, message: str) -> Problem:
-        path = self.root / name
-        shown = os.path.relpath(path, self.root.parent) if path.is_relative_to(self.root.parent) else str(path)
-        if name not in self._docs:
-            try:
-                self._docs[name] = read_document(path)
-            except Exception:  # the loader read it a moment ago; without lines, the file alone
-                self._docs[name] = None
-        doc, line = self._docs[name], 0
-        for end in range(len(keys), 0, -1):
-            found = doc.line(*keys[:end]) if doc else None
-            if found:
-                line = found
-                break
-        return Problem(shown, line, message)
+        return Problem(*self.knowledge.place(name, keys), message)

@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--knowledge", metavar="DIR", help="use another rule base (default: the shipped one)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    assess = commands.add_parser("assess", help="assess one case file and give a reasoned recommendation")
+    assess = commands.add_parser("assess", help="assess one case file and give a reasoned verdict")
     assess.add_argument("case", metavar="CASE", help="case file (YAML or JSON)")
     assess.add_argument("--format", choices=("text", "json", "md"), default="text")
     assess.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     assess.set_defaults(run=run_assess)
 
     interview = commands.add_parser("interview", help="answer a few questions in the terminal and get a "
-                                                      "reasoned recommendation, a case file and its documents")
+                                                      "reasoned verdict, a case file and its documents")
     interview.add_argument("--out", metavar="DIR",
                            help="folder for the case file, memo and letter (default: one named after the client)")
     interview.add_argument("--force", action="store_true", help="replace files that already exist in that folder")
@@ -59,14 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--answers", metavar="CASE",
                            help="start from an existing case file and ask only what is missing")
     interview.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
-    interview.add_argument("--language", choices=("fr", "en"),
+    interview.add_argument("--language", choices=_languages(),
                            help="language of the questions and documents (default: from the locale)")
     interview.add_argument("--plain", action="store_true",
                            help="numbered choices, one line per prompt, nothing redrawn: for a screen reader, "
                                 "a dumb terminal or a pipe")
     interview.set_defaults(run=run_interview)
 
-    memo = commands.add_parser("memo", help="write the internal memo that justifies the recommendation")
+    memo = commands.add_parser("memo", help="write the internal memo that justifies the verdict")
     letter = commands.add_parser("letter", help="write the letter or e-mail draft to the client "
                                                 "(termination, problems to address, revised terms)")
     for document, formats, default in ((memo, ("md", "html", "pdf", "docx"), "md"),
@@ -86,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
         document.add_argument("--delivery", choices=("post", "email"), default=None,
                               help="how the letter is sent: post (a registered letter, the default) or email "
                                    "(implied by --format eml); the notice runs from its receipt")
-    letter.add_argument("--kind", choices=("auto", "termination", "address", "renegotiate"), default="auto",
-                        help="default auto: the letter the recommendation calls for (none to keep the client)")
+    letter.add_argument("--kind", default="auto", metavar="KIND",
+                        help="auto (default): the letter the verdict calls for, if any; or a kind of the "
+                             "templates' documents.yaml (shipped: termination, address, renegotiate)")
     letter.add_argument("--attach-pdf", action="store_true",
                         help="with --format eml: attach the letter as a PDF to the e-mail draft")
     memo.set_defaults(run=run_memo)
@@ -124,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _languages() -> tuple:
+    from .messages import LANGUAGES
+
+    return LANGUAGES
+
+
 def run_assess(args) -> int:
     from .advisor import Advisor
     from .report import render
@@ -158,14 +165,14 @@ def run_interview(args) -> int:
 
 def run_portfolio(args) -> int:
     """Exit 0, or 1 when some rows were skipped (3 when the engine failed on some)."""
+    from .checker import load_checked
     from .files import terminal_safe
-    from .knowledge import load_knowledge
     from .policy import load_policy
     from .portfolio import render, review_portfolio
 
     if args.jobs < 1:
         raise UsageError("adieu portfolio: --jobs must be 1 or more")
-    knowledge = load_knowledge(args.knowledge)
+    knowledge = load_checked(args.knowledge)
     policy = load_policy(knowledge, args.policy)
     formats = _document_formats(args)
     bar = None
@@ -238,10 +245,10 @@ def _iso_date(text: str):
 
 def _assess_for_document(args):
     from .advisor import Advisor
-    from .documents import Documents
+    from .documents import documents_for
 
     advisor = Advisor(args.knowledge, args.policy)
-    return advisor.assess(advisor.load_case(args.case)), Documents()
+    return advisor.assess(advisor.load_case(args.case)), documents_for(advisor.knowledge)
 
 
 def _deliver(args, rendered, what: str, assessment, documents) -> int:
@@ -288,7 +295,7 @@ def run_letter(args) -> int:
         return 0
     attachment = None
     if args.attach_pdf:
-        pdf = documents.letter(assessment, "pdf", args.kind, today=args.date, delivery="email")
+        pdf = documents.letter(assessment, "pdf", args.kind, today=args.date, delivery="email", attached=True)
         attachment = (documents.attachment_name(assessment), pdf.content)
     rendered = documents.letter(assessment, args.format, args.kind, today=args.date, delivery=args.delivery,
                                 template=template, attachment=attachment)

@@ -33,7 +33,7 @@ import jinja2
 
 from . import typography
 from .emails import NotAnAddress, checked
-from .errors import AdieuError, InputError
+from .errors import AdieuError, InputError, NoLetter, TemplateError, UsageError
 from .files import read_document
 from .law import add_months, law_for
 from .resources import PACKAGE, data_dir
@@ -46,9 +46,8 @@ if TYPE_CHECKING:
 MEMO_FORMATS = ("md", "html", "pdf", "docx")
 LETTER_FORMATS = ("text", "md", "html", "eml", "pdf", "docx")
 BINARY_FORMATS = ("pdf", "docx")
-KINDS = ("termination", "address", "renegotiate")
 DELIVERIES = ("post", "email")
-NO_LETTER = "none"
+NO_LETTER = "none"               # documents.yaml: this outcome calls for no letter
 SETTINGS_FILE = "documents.yaml"
 NOTES_NEEDED = {"note", "written_memo", "written_letter", "written_eml"}   # in documents.yaml, per language
 MEMO_FILE, LETTER_FILE = "memo.md", "letter.txt"   # the names of each client's documents
@@ -59,19 +58,6 @@ STATEMENTS_FILE = "letter/statements.yaml"
 PART = "\x1e"                     # separates the parts of a letter; user text never holds it
 UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ue000-\ue0ff]+")  # controls, and our marks
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])|(&(?=#?\w+;))")
-
-
-class TemplateError(AdieuError):
-    """The templates folder is missing or inconsistent: a bug of the installation."""
-
-    status = 3
-
-
-class NoLetter(AdieuError):
-    """The recommendation calls for no letter (`--kind auto`): an answer, not a failure, so
-    its status is 0; the message says why and how to write one anyway."""
-
-    status = 0
 
 
 def default_templates_dir() -> Path:
@@ -174,25 +160,49 @@ def parse_blocks(text: str) -> list:
 
 # -- the documents ---------------------------------------------------------------------------
 
+def documents_for(knowledge) -> "Documents":
+    """The documents of a rule base: its own templates/ folder (documents.yaml and content
+    templates) when it has one, over the shipped templates (layouts, blocks, phrases)."""
+    own = Path(knowledge.root) / "templates"
+    return Documents(own) if (own / SETTINGS_FILE).exists() else Documents()
+
+
 class Documents:
-    """The templates folder and its settings, read once, rendering any number of documents."""
+    """The templates folder and its settings, read once, rendering any number of documents.
+
+    A templates folder other than the shipped one is searched first, then the shipped one:
+    a rule base brings its documents.yaml and content templates and reuses the layouts."""
 
     def __init__(self, templates_dir=None):
-        self.root = Path(templates_dir) if templates_dir is not None else default_templates_dir()
+        shipped = default_templates_dir()
+        self.root = Path(templates_dir) if templates_dir is not None else shipped
+        self.roots = tuple(dict.fromkeys((self.root, shipped)))
         self.settings = _Settings(self.root / SETTINGS_FILE)
         self._typography = None
-        self.statements = Statements(self.root / STATEMENTS_FILE)
+        self.statements = Statements(self._own_or_shipped(STATEMENTS_FILE))
+        for kind in self.settings.kinds:
+            if not any((root / "letter" / kind).is_dir() for root in self.roots):
+                self.settings._fail(("letters",), f"no folder letter/{kind}/ for the letter kind '{kind}'")
         self._environments: dict = {}
         self._rendered: dict = {}
+
+    def _own_or_shipped(self, name: str) -> Path:
+        """A templates file: this folder's own when it has one, else the shipped one."""
+        return next((root / name for root in self.roots if (root / name).is_file()), self.root / name)
 
     @property
     def typography(self) -> Typography:
         if self._typography is None:
             try:
-                self._typography = Typography(self.root / TYPOGRAPHY_FILE)
+                self._typography = Typography(self._own_or_shipped(TYPOGRAPHY_FILE))
             except InputError as error:
                 raise TemplateError(str(error)) from None
         return self._typography
+
+    @property
+    def kinds(self) -> tuple:
+        """The letters these templates write (documents.yaml's `letters`)."""
+        return self.settings.kinds
 
     # public API ------------------------------------------------------------------------------
 
@@ -213,7 +223,7 @@ class Documents:
         layout = {**context, "blocks": parse_blocks(content), "running": " · ".join(filter(None, running))}
         if form == "docx":
             from .wordprocessing import docx_document
-            page = docx_document(template or self.root / "memo/layout/memo.docx", layout)
+            page = docx_document(template or self._own_or_shipped("memo/layout/memo.docx"), layout)
         elif form == "pdf":
             from .printing import pdf_document
             page = pdf_document(lambda numbered: self._render("pdf", "memo/layout/pdf.j2",
@@ -251,29 +261,33 @@ class Documents:
 
     def planned_kind(self, assessment: "Assessment") -> str | None:
         """The letter the recommendation calls for (documents.yaml), None when it calls for none."""
-        value = assessment.verdict[assessment.primary]
-        kind = self.settings.letter_for(value)
+        kind = self.settings.letters.get(assessment.verdict[assessment.primary], NO_LETTER)
         return None if kind == NO_LETTER else kind
 
     def letter_kind(self, assessment: "Assessment", kind: str = "auto") -> str | None:
         if kind == "auto":
             return self.planned_kind(assessment)
-        if kind not in KINDS:
-            raise ValueError(f"letter kind must be auto or one of {KINDS}")
+        if kind not in self.kinds:
+            raise UsageError(f"adieu letter: --kind must be auto or one of {', '.join(self.kinds)}, got {kind!r}")
         return kind
 
     def no_letter_reason(self, assessment: "Assessment", today: date | None = None) -> str:
-        """Why no letter is written for this case, in the case's language."""
+        """Why no letter is written for this case, in the case's language; in English when the
+        templates map no letter to the outcome at all."""
+        value = assessment.verdict[assessment.primary]
+        if value not in self.settings.letters:
+            return (f"no letter for this outcome ({assessment.primary}: {value}): the templates map no letter "
+                    f"to it (documents.yaml, letters); the memo says what to do")
         context = self._context(assessment, today or date.today(), None, "letter", "post")
         return " ".join(typography.plain(self._content(f"letter/none/{assessment.language}.j2", context)).split())
 
     def letter(self, assessment: "Assessment", form: str = "text", kind: str = "auto",
                today: date | None = None, now: datetime | None = None, delivery: str | None = None,
-               template=None, attachment: tuple | None = None) -> Rendered:
+               template=None, attachment: tuple | None = None, attached: bool = False) -> Rendered:
         """The letter or e-mail draft to the client. Raises NoLetter when `auto` finds none.
         `delivery` is post (a registered letter) or email; an e-mail draft (eml) is e-mail.
         `template`: a .docx of the user's own for docx; `attachment`: (file name, PDF bytes)
-        the e-mail draft carries."""
+        the e-mail draft carries; `attached`: this is that PDF, a letter sent by e-mail."""
         if form not in LETTER_FORMATS:
             raise ValueError(f"letter format must be one of {LETTER_FORMATS}")
         chosen = self.letter_kind(assessment, kind)
@@ -284,17 +298,21 @@ class Documents:
             today = now.date()
         elif now is None:
             now = datetime.combine(today, time(9, 0), tzinfo=timezone.utc)
-        content, blanks, context = self._letter(assessment, form, chosen, today, now, delivery, template, attachment)
+        content, blanks, context = self._letter(assessment, form, chosen, today, now, delivery, template, attachment,
+                                                attached)
         return Rendered(content, chosen, self._notes(context), list(blanks))
 
-    def _letter(self, assessment, form, chosen, today, now, delivery, template=None, attachment=None):
+    def _letter(self, assessment, form, chosen, today, now, delivery, template=None, attachment=None,
+                attached=False):
         """(content, blanks left, context) of one letter."""
         if delivery is None or form == "eml":
             delivery = "email" if form == "eml" else (delivery or "post")
         if delivery not in DELIVERIES:
             raise ValueError(f"delivery must be one of {DELIVERIES}")
         now = now or datetime.combine(today, time(9, 0), tzinfo=timezone.utc)
-        medium = "email" if delivery == "email" else "letter"
+        # An e-mail's words (greeting, closing) for an e-mail; a letter's for a letter, also
+        # the PDF an e-mail draft carries (`attached`), which is sent by e-mail all the same.
+        medium = "email" if delivery == "email" and not attached else "letter"
         context = self._context(assessment, today, chosen, medium, delivery)
         self._require_signature(assessment, context)
         content = self._content(f"letter/{chosen}/{assessment.language}.j2", context)
@@ -304,11 +322,11 @@ class Documents:
             "sender": _lines(parts.get("sender", "")),
             "recipient": _lines(parts.get("recipient", "")),
             "subject_label": parts.get("subject_label", ""),
-            "subject": " ".join(parts.get("subject", "").split()),
+            "subject": _joined(parts.get("subject", "")),
             "salutation": parts.get("salutation", ""),
             "blocks": parse_blocks(parts.get("body", "")),
-            "closing": " ".join(parts.get("closing", "").split()),
-            "mention": " ".join(parts.get("mention", "").split()),
+            "closing": _joined(parts.get("closing", "")),
+            "mention": _joined(parts.get("mention", "")),
             "signature": _lines(parts.get("signature", "")),
             "signature_space": medium == "letter",
         }
@@ -318,7 +336,7 @@ class Documents:
             content = _email_draft(assessment, context, typography.plain(letter["subject"]), body, now, attachment)
         elif form == "docx":
             from .wordprocessing import docx_document
-            content = docx_document(template or self.root / "letter/layout/letter.docx", layout)
+            content = docx_document(template or self._own_or_shipped("letter/layout/letter.docx"), layout)
         elif form == "pdf":
             from .printing import pdf_document
             content = pdf_document(lambda numbered: self._render("pdf", "letter/layout/pdf.j2",
@@ -340,7 +358,7 @@ class Documents:
         never silent blanks."""
         if form not in self._environments:
             env = jinja2.Environment(
-                loader=jinja2.FileSystemLoader(str(self.root)),
+                loader=jinja2.FileSystemLoader([str(root) for root in self.roots]),
                 undefined=jinja2.StrictUndefined,
                 autoescape=form in ("html", "pdf"),
                 finalize={"md": _markdown_escape, "content": typography.protect}.get(form),
@@ -391,43 +409,23 @@ class Documents:
 
     # the context the templates see ---------------------------------------------------------
 
-    def _context(self, a: "Assessment", today: date, kind: str | None, medium: str, delivery: str) -> dict:
+    def _context(self, a: "Assessment", today: date, kind: str | None, medium: str, delivery: str = "post") -> dict:
         """Everything a template may use: the verdict and its reasons, the problems found
         (most severe first), the answers, dates, parties. Ids are kept so that templates can
         choose their wording by finding; labels come from the rule base, in the case's
         language. `kind` is the letter being written (or the memo's plan), `medium` one of
         memo, letter, email."""
         k, lang = a.knowledge, a.language
-        rank = {s: i for i, s in enumerate(k.severities)}
-        problems = [{
-            "id": name, "category": k.findings[name].category, "severity": severity,
-            "label": k.findings[name].label(lang),
-            "change": k.findings[name].change(lang) if k.findings[name].change else None,
-        } for name, severity in a.problems()]
-        problems.sort(key=lambda p: -rank.get(p["severity"], -1))
-        reasons = []
-        for firing in a.reasons():
-            rule = k.rule(firing.rule)
-            name = firing.conclusion.get("finding")
-            reasons.append({
-                "rule": rule.id, "statement": rule.statement(lang),
-                "finding": name, "category": k.findings[name].category if name else None,
-                "finding_label": k.findings[name].label(lang) if name else None,
-                "severity": firing.conclusion.get("severity"),
-                "attribute": firing.conclusion.get("attribute"),
-                "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage,
-                             "rendering": self._renderings(lang).get(_plain_quotes(s.passage))}
-                            for s in rule.sources],
-            })
-        verdict = a.verdict
-        outcomes = {attribute: {
-            "name": k.outcomes[attribute].label(lang),
-            "value": value,
-            "label": k.outcomes[attribute].labels[value](lang),
-            "conditions": [k.findings[n].change(lang) for n in a.conditions(attribute)]
-            if attribute != a.primary else [],
-            "condition_findings": a.conditions(attribute) if attribute != a.primary else [],
-        } for attribute, value in verdict.items()}
+        e = a.explanation()
+        problems = [{"id": p["finding"], "category": p["category"], "severity": p["severity"],
+                     "label": p["label"], "change": p["change"]} for p in e.problems]
+        renderings = self._renderings(lang)
+        reasons = [{**r, "sources": [{**s, "rendering": renderings.get(_plain_quotes(s["passage"]))}
+                                     for s in r["sources"]]} for r in e.reasons]
+        verdict = e.verdict
+        outcomes = {attribute: {**outcome, "conditions": [c["text"] for c in outcome["conditions"]],
+                                "condition_findings": [c["finding"] for c in outcome["conditions"]]}
+                    for attribute, outcome in e.outcomes.items()}
         answers = dict(a.case.answers)
         law = law_for(k)
         code = a.case.jurisdiction or self.settings.jurisdiction_for(lang)
@@ -456,28 +454,23 @@ class Documents:
             "immediate_sources": law.cited(code, "notice.immediate"),
         }
         unpaid = {"amount": a.case.unpaid.get("amount"), "invoices": list(a.case.unpaid.get("invoices", ()))}
-        changes = [{
-            "factor": c.factor, "label": k.factors[c.factor].label(lang),
-            "from": k.factors[c.factor].value_label(c.current, lang) if c.current is not None else None,
-            "to": k.factors[c.factor].value_label(c.value, lang),
-            "value": c.outcome, "outcome": k.outcomes[c.attribute].labels[c.outcome](lang),
-            "rank": k.outcomes[c.attribute].values.index(c.outcome),
-        } for c in a.what_would_change()]
+        changes = [{key: c[key] for key in ("factor", "label", "from", "to", "value", "outcome", "rank")}
+                   for c in e.changes]
         return {
             "lang": lang,
             "case_path": _shell_word(a.case.source or "CASE"),
             "medium": medium,
             "kind": kind,
             "plan": plan,
-            "primary": a.primary,
+            "primary": e.primary,
             "verdict": verdict,
             "outcomes": outcomes,
             "problems": problems,
             "categories": sorted({p["category"] for p in problems}),
-            "findings": a.findings_in(*k.categories),
-            "says": self.statements.view(answers, a.findings_in(*k.categories), lang),
+            "findings": [f["finding"] for f in e.findings],
+            "says": self.statements.view(answers, [f["finding"] for f in e.findings], lang),
             "reasons": reasons,
-            "next_steps": a.next_steps(),
+            "next_steps": e.next_steps,
             "unknown": [_unknown(k, a, f, lang) for f in a.unknown()],
             "changes": changes,
             "answers": answers,
@@ -582,13 +575,16 @@ class _Settings:
         self.path = path
         self.letters = self._mapping(data, ("letters",))
         for value, kind in self.letters.items():
-            if kind not in KINDS + (NO_LETTER,):
-                self._fail(("letters", value), f"expected one of {', '.join(KINDS + (NO_LETTER,))}, got {kind!r}")
+            if not isinstance(kind, str) or not kind.replace("_", "").isalnum():
+                self._fail(("letters", value), f"expected a letter kind (a folder of letter/) or {NO_LETTER}, got {kind!r}")
+        self.kinds = tuple(dict.fromkeys(k for k in self.letters.values() if k != NO_LETTER))
         notice = self._mapping(data, ("notice",))
         self.notice_factor = self._get(notice, ("notice", "factor"), str)
-        self.years_factor = self._get(notice, ("notice", "years_factor"), str)
+        # Optional: the length of the relationship (the law's reasonable notice grows with
+        # it) and the outcomes that end at once; a rule base without them has neither.
+        self.years_factor = self._get(notice, ("notice", "years_factor"), str) if "years_factor" in notice else None
         self.default_notice_days = self._get(notice, ("notice", "default_days"), int)
-        self.immediate = tuple(self._get(notice, ("notice", "immediate"), list))
+        self.immediate = tuple(self._get(notice, ("notice", "immediate"), list)) if "immediate" in notice else ()
         self.jurisdictions = self._mapping(data, ("jurisdiction",))
         timing = self._mapping(data, ("timing",))
         self.reply_days = self._get(timing, ("timing", "reply_days"), int)
@@ -598,7 +594,7 @@ class _Settings:
             self._fail(("timing", "receipt_days"), f"expected days (0 to 10) for {', '.join(DELIVERIES)}")
         self.reassess_days = self._mapping(timing, ("timing", "reassess_days"))
         for kind, days in self.reassess_days.items():
-            if kind not in KINDS or not isinstance(days, int) or days < 0:
+            if kind not in self.kinds or not isinstance(days, int) or days < 0:
                 self._fail(("timing", "reassess_days", kind), "expected a letter kind and a number of days")
         self.mitigating = tuple(self._get(self._mapping(data, ("memo",)), ("memo", "mitigating"), list))
         self.formats = self._mapping(data, ("formats",))
@@ -618,11 +614,6 @@ class _Settings:
 
     def jurisdiction_for(self, language: str) -> str:
         return self.jurisdictions[language]
-
-    def letter_for(self, value: str) -> str:
-        if value not in self.letters:
-            self._fail(("letters",), f"no letter kind for the recommendation '{value}'")
-        return self.letters[value]
 
     def format_date(self, value: date, lang: str) -> str:
         """A date in the language's pattern (Babel/CLDR), `first_of_month` for the 1st."""
@@ -706,6 +697,11 @@ def _plain_quotes(text: str) -> str:
     return str(text).replace("\u2019", "'")
 
 
+def _joined(text: str) -> str:
+    """One line from a template's lines; no-break spaces (typography's) stay as they are."""
+    return " ".join(re.split(r"[ \t\r\n]+", text.strip(" \t\r\n")))
+
+
 def blank(label: str) -> str:
     """What a letter needs and the case lacks, as a visible gap: [numéro de facture]. The
     typography rule for gaps marks it, and `typography.placeholders` lists it."""
@@ -719,11 +715,6 @@ def _address_lines(value) -> list:
 def _party(given: dict, fields: tuple) -> dict:
     """A party's details as the user wrote them: no typography rule ever touches them."""
     return {name: user_text(_one_line(given.get(name))) for name in fields}
-
-
-def _source_title(knowledge, source_id: str) -> str:
-    entry = knowledge.sources.get(source_id)
-    return entry.get("title", source_id) if isinstance(entry, dict) else source_id
 
 
 def _unknown(k, a: "Assessment", factor_id: str, lang: str) -> dict:

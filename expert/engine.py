@@ -14,22 +14,15 @@ so memory stays flat. A ruleset is not thread-safe: use one Engine per process.
 
 from __future__ import annotations
 
-import copy
 import itertools
-import json
-import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import durable_rules_engine as durable
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from durable import engine as durable_engine
-
-from .compiler import CASE, FINDING, SINK, compile_rules
-from .errors import EngineError
+from . import durable_adapter as durable
+from .compiler import CASE, FINDING, GROUP, GROUP_SINK, SINK, compile_rules
+from .durable_adapter import NOT_HANDLED, REFUSED, STORED, encode
+from .errors import EngineError, UnknownAction
 from .knowledge import Knowledge
 from .loops import ENGINE_FILE, firing_limit
 from .policy import Policy
@@ -101,7 +94,7 @@ class Reasoning:
 class _Run:
     """What an action sees (durable-rules calls it `c`): the case, the activation, the trace."""
 
-    __slots__ = ("sid", "answers", "traced", "activation", "firings", "errors")
+    __slots__ = ("sid", "answers", "traced", "activation", "firings", "errors", "groups")
 
     def __init__(self, sid: str, answers: dict, traced: bool):
         self.sid = sid
@@ -110,44 +103,16 @@ class _Run:
         self.activation = ""       # the JSON durable-rules gave for the rule firing now
         self.firings: list = []
         self.errors: list = []
-
-
-class _Host(durable_engine.Host):
-    """A Host that resolves action names to the engine's actions and starts no threads.
-
-    durable-rules' Host polls its rulesets from two timer threads, for asynchronous actions
-    and timers; the rule base uses neither, and those threads took activations from under
-    our synchronous runs.
-    """
-
-    def __init__(self, actions: dict):
-        self._actions = actions
-        super().__init__()
-
-    def get_action(self, action_name):
-        try:
-            return self._actions[action_name]
-        except KeyError:
-            raise EngineError(f"the rule base names an action '{action_name}' the engine does not have") from None
-
-    def _run(self):
-        """No dispatch threads: the engine takes every activation itself."""
-
-
-# Status codes of durable_rules_engine.assert_fact (durable/engine.py reads them the same way).
-_STORED, _NOT_HANDLED, _OBSERVED = 0, 1, 2
-_REFUSED = {_NOT_HANDLED: "no rule matches it", _OBSERVED: "an identical fact is already stored"}
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_decode = json.JSONDecoder().scan_once  # json.loads minus two layers of Python wrappers
+        self.groups: dict = {}     # group -> indexes of the findings that belong to it, in order
 
 
 class Engine:
     """The rule base compiled for one policy, ready to reason over many cases in a row."""
 
-    def __init__(self, knowledge: Knowledge, policy: Policy):
+    def __init__(self, knowledge: Knowledge, policy: Policy, group_any: bool = True):
         self.knowledge = knowledge
         self.policy = policy
-        definition, self.compiled, self.inactive_rules = compile_rules(knowledge, policy)
+        definition, self.compiled, self.inactive_rules = compile_rules(knowledge, policy, group_any)
         self._name = f"adieu{next(_ruleset_numbers)}"
         self._sids = itertools.count(1)
         self._run: _Run | None = None
@@ -155,18 +120,14 @@ class Engine:
         self.cache_size = CACHE_SIZE  # reasonings kept, most recently used first (0: none)
         self.max_firings = firing_limit(knowledge)  # past it, a case is stopped: a loop, not a verdict
         actions = {rule_id: self._action(rule_id) for rule_id in self.compiled}
-        actions[SINK] = _never  # the sink rule keeps every finding fact placeable; it never fires
-        self._host = _Host(actions)
+        actions[SINK] = actions[GROUP_SINK] = _never  # sinks keep every fact placeable; they never fire
         try:
-            self._host.register_rulesets({self._name: copy.deepcopy(definition)})
-        except EngineError:
-            raise
+            self._ruleset = durable.Ruleset(self._name, definition, actions)
+        except UnknownAction as error:
+            raise EngineError(f"the rule base names an action '{error}' the engine does not have") from None
         except Exception as error:  # durable-rules only says a number: name the cause we know
             raise EngineError(f"the rule base could not be compiled into durable-rules: {error}") from None
-        ruleset = self._host.get_ruleset(self._name)
-        # durable-rules keeps each resolved action in a Promise, to run it through its glue.
-        self._actions = {rule_id: promise._func for rule_id, promise in ruleset._actions.items()}
-        self._handle = ruleset._handle
+        self._actions = self._ruleset.actions
 
     def reason(self, answers: dict, traced: bool = True) -> Reasoning:
         """Run the rules over these answers (factor -> value, unanswered factors left out).
@@ -189,19 +150,19 @@ class Engine:
     def _reason(self, key: tuple, traced: bool) -> Reasoning:
         if self._run is not None:
             raise EngineError("the engine is already reasoning (an Engine is not thread-safe)")
-        if self._handle is None:
+        if self._ruleset.closed:
             raise EngineError("the engine was closed")
         sid = str(next(self._sids))
         # Each firing's (factor, value) pairs are taken from here: one tuple per answer, shared.
         run = self._run = _Run(sid, {pair[0]: pair for pair in key}, traced)
         stored = False
         try:
-            status, state = durable.assert_fact(self._handle, _encode({"t": CASE, "sid": sid, **dict(key)}))
-            stored = status == _STORED
+            status, state = self._ruleset.assert_fact(encode({"t": CASE, "sid": sid, **dict(key)}))
+            stored = status == STORED
             if stored:
                 self._fire(run, state)
-            elif status != _NOT_HANDLED:  # not handled: no rule reads this case, reported below
-                run.errors.append(f"durable-rules refused the case: {_REFUSED.get(status, status)}")
+            elif status != NOT_HANDLED:  # not handled: no rule reads this case, reported below
+                run.errors.append(f"durable-rules refused the case: {REFUSED.get(status, status)}")
         except Exception as error:
             run.errors.append(f"durable-rules failed on the case: {error}")
         finally:
@@ -210,7 +171,7 @@ class Engine:
         # crashes durable-rules 2.0.28 (segmentation fault).
         if stored:
             try:
-                durable.delete_state(self._handle, sid)
+                self._ruleset.delete_state(sid)
             except Exception as error:
                 run.errors.append(f"durable-rules could not release the case: {error}")
         if run.errors:
@@ -219,23 +180,18 @@ class Engine:
 
     def _fire(self, run: _Run, state: int):
         """Run the activations one by one, in durable-rules' order, until none is left."""
-        handle, actions = self._handle, self._actions
-        started = durable.start_action_for_state(handle, state)
-        activation = started[1] if started else None
+        ruleset, actions, rule_of = self._ruleset, self._actions, durable.rule_of
+        activation = ruleset.first_activation(state)
         while activation:
             if len(run.firings) >= self.max_firings:
                 run.errors.append(f"more than {self.max_firings:,} rule firings for one case (the limit set in "
                                   f"{ENGINE_FILE}): the rule base loops; 'adieu knowledge check' finds where")
                 return
-            # An activation is {"RULE_ID":{BINDING:FACT,...}}: read the id without decoding
-            # the facts (an id with a quote or backslash is not found, and is decoded).
-            action = actions.get(activation[2:activation.find('"', 2)])
-            if action is None:
-                rule_id = next(iter(_decode(activation, 0)[0]))
-                action = actions.get(rule_id) or _unknown(rule_id)
+            rule_id = rule_of(activation)
+            action = actions.get(rule_id) or _unknown(rule_id)
             run.activation = activation
             action(run)
-            activation = durable.complete_and_start_action(handle, state)
+            activation = ruleset.next_activation(state)
 
     def _decide(self, firings: list) -> tuple:
         """Per outcome attribute, the value concluded by the highest-priority rule."""
@@ -269,10 +225,15 @@ class Engine:
         finding = self.knowledge.findings.get(compiled.rule.conclusion.get("finding"))
         conclusion = dict(compiled.rule.conclusion)
         factors = compiled.factors if compiled.case_binding else ()
-        bindings = tuple(f'"{name}":{{"n":' for name in compiled.finding_bindings)
+        groups = compiled.binding_groups
+        bindings = tuple(f'"{name}":{{"n":' for name, group in zip(compiled.finding_bindings, groups)
+                         if group is None)
+        grouped = any(group is not None for group in groups)
+        feeds = tuple((group, f'{{"g":{group},"sid":"') for group in compiled.feeds)
+        bound_number = durable.bound_number
         # The finding fact, written once with its position in the trace first: only that
         # position and the sid vary, and the rules that join it read the position back.
-        rest = _encode({"t": FINDING, "name": finding.id, "severity": conclusion["severity"],
+        rest = encode({"t": FINDING, "name": finding.id, "severity": conclusion["severity"],
                         "category": finding.category})[1:] if finding else None
 
         def action(run: _Run):
@@ -281,20 +242,35 @@ class Engine:
                 if not run.traced:
                     findings = None  # unknown, not empty: reading it fails loudly
                 elif bindings:
-                    findings = tuple([_finding_index(activation, key) for key in bindings])
+                    findings = tuple([bound_number(activation, key) for key in bindings])
                 else:
                     findings = ()
                 if findings and None in findings:  # not laid out as expected: decode the whole activation
-                    matched = _decode(activation, 0)[0][rule_id]
-                    findings = tuple([matched[name]["n"] for name in compiled.finding_bindings])
+                    matched = durable.bindings(activation, rule_id)
+                    findings = tuple([matched[name]["n"] for name, group in zip(compiled.finding_bindings, groups)
+                                      if group is None])
+                if grouped and findings is not None:  # a group joined: every finding of it, in order
+                    named = iter(findings)
+                    findings = tuple([i for group in groups
+                                      for i in ((next(named),) if group is None else run.groups[group])])
                 index = len(run.firings)
                 # The case fact durable-rules matched is the one asserted from run.answers.
                 run.firings.append(Firing(index, rule_id, findings, conclusion, factors, run.answers))
                 if rest is not None:
-                    status, _ = durable.assert_fact(self._handle, f'{{"n":{index},"sid":"{run.sid}",{rest}')
-                    if status != _STORED:
+                    status, _ = self._ruleset.assert_fact(f'{{"n":{index},"sid":"{run.sid}",{rest}')
+                    if status != STORED:
                         run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
-                                          f"{_REFUSED.get(status, status)}")
+                                          f"{REFUSED.get(status, status)}")
+                    for group, head in feeds:   # the first finding of a group asserts the group
+                        members = run.groups.get(group)
+                        if members is not None:
+                            members.append(index)
+                            continue
+                        run.groups[group] = [index]
+                        status, _ = self._ruleset.assert_fact(f'{head}{run.sid}","t":"{GROUP}"}}')
+                        if status != STORED:
+                            run.errors.append(f"rule {rule_id}: durable-rules refused the group of its "
+                                              f"finding: {REFUSED.get(status, status)}")
             except BaseException as error:  # keep it for the run: never lose an action's failure
                 run.errors.append(f"rule {rule_id}: {type(error).__name__}: {error}")
 
@@ -302,25 +278,7 @@ class Engine:
 
     def close(self):
         """Free the compiled ruleset in durable-rules (for tidy long runs and tests)."""
-        if self._handle is not None:
-            handle, self._handle = self._handle, None
-            durable.delete_ruleset(handle)
-
-
-def _finding_index(activation: str, key: str):
-    """The `n` of the finding bound under `key` ('"f0":{"n":'), read without decoding the JSON.
-
-    durable-rules hands back each fact as the text asserted, and the engine writes every
-    finding as {"n":INDEX,...}. A key inside a string value would have its quotes escaped,
-    so the first match is the binding. None when the text is laid out otherwise: the
-    caller then decodes the whole activation.
-    """
-    at = activation.find(key)
-    if at < 0:
-        return None
-    start = at + len(key)
-    digits = activation[start:activation.find(",", start)]
-    return int(digits) if digits.isdigit() and digits.isascii() else None
+        self._ruleset.close()
 
 
 def _never(c):

@@ -1,4 +1,19 @@
-"""The errors Adieu raises. Only the CLI turns them into one line and an exit status."""
+"""Every error of the package. Only the CLI turns them into one line and an exit status.
+
+    AdieuError (1)                  a problem the user can act on
+      InputError (2)                a file the user gave is wrong: file, line, key, expected
+        KnowledgeError (2)          the rule base's structure is wrong
+          RuleBaseProblems (2)      the rule base failed its checks: every problem, one a line
+      UsageError (2)                the command line asks for something impossible
+      OutputExists (2)              writing would replace a file without --force
+      EngineError (3)               the inference engine failed
+      TemplateError (3)             the templates are missing or inconsistent
+      ReviewStopped (worker's)      a portfolio review stopped in a worker
+      InterviewPaused (130)         Ctrl-C or end of input: the session is saved
+      NoLetter (0)                  the verdict calls for no letter: an answer, not a failure
+    InvalidCondition                a rule's condition written wrongly (the loader places it)
+    UnknownAction                   durable-rules asked for an action the engine has not
+"""
 
 
 class AdieuError(Exception):
@@ -45,3 +60,55 @@ class OutputExists(AdieuError):
     """Writing would overwrite a file the user did not ask us to replace."""
 
     status = 2
+
+
+class RuleBaseProblems(KnowledgeError):
+    """The rule base failed the check: every problem (file, line, message), one per line."""
+
+    def __init__(self, root, problems: list):
+        self.problems = sorted(problems)
+        first = self.problems[0]
+        super().__init__(first.file, first.message, line=first.line or None)
+        if len(self.problems) > 1:
+            self.message = "\n".join([f"the rule base in {root} has {len(self.problems)} problems:"]
+                                     + [str(p) for p in self.problems])
+            self.args = (self.message,)
+
+
+class TemplateError(AdieuError):
+    """The templates folder is missing or inconsistent: a bug of the installation."""
+
+    status = 3
+
+
+class NoLetter(AdieuError):
+    """The recommendation calls for no letter (`--kind auto`): an answer, not a failure, so
+    its status is 0; the message says why and how to write one anyway."""
+
+    status = 0
+
+
+class InterviewPaused(AdieuError):
+    """Ctrl-C or end of input: the session is saved and the message says how to resume."""
+
+    status = 130
+
+
+class ReviewStopped(AdieuError):
+    """A portfolio worker's problem that ends the whole review, with the worker's exit status."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class InvalidCondition(Exception):
+    """A rule's condition written wrongly; the loader adds the file, line and key."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.message, self.key = message, key
+
+
+class UnknownAction(LookupError):
+    """The ruleset names an action that was not given to durable-rules."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
-from .compiler import holds, threshold
+from .conditions import holds, limit
 from .engine import Engine, Reasoning
 from .knowledge import Knowledge
 
@@ -109,7 +109,9 @@ def how(knowledge: Knowledge, reasoning: Reasoning, language: str) -> list:
 
 
 def _colon(language: str) -> str:
-    return " : " if language == "fr" else ": "
+    from .messages import messages
+
+    return messages(language).colon
 
 
 def _concluded(knowledge: Knowledge, firing, language: str) -> str:
@@ -131,9 +133,9 @@ def probe_values(engine: Engine, factor_id: str) -> list:
     points = {factor.minimum}
     for compiled in engine.compiled.values():
         for condition in compiled.rule.conditions:
-            if condition.kind == "answer" and condition.subject == factor_id and condition.compare:
-                limit = threshold(condition, engine.policy)
-                points.update((limit - 1, limit, limit + 1))
+            if condition.compares and condition.subject == factor_id:
+                number = limit(condition, engine.policy)
+                points.update((number - 1, number, number + 1))
     return sorted(p for p in points if factor.minimum <= p <= factor.maximum)
 
 
@@ -164,10 +166,106 @@ def may_apply(engine: Engine, factor_id: str, answers: dict) -> bool:
                for c in engine.knowledge.factors[factor_id].ask_when)
 
 
-def what_would_change(engine: Engine, answers: dict) -> list:
-    """The single changes that would move the main verdict (e.g. the recommendation)."""
-    primary = primary_attribute(engine.knowledge)
-    return [c for c in changes(engine, answers) if c.attribute == primary]
+# -- the explanation object: built once per assessment, read by every view -----------------------
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything the views show of one assessment, in plain data, in the case's language.
+
+    The text and Markdown report, the JSON result, the memo and the letters are views of it
+    (report.py, Assessment.to_dict, documents.py): none of them reads the trace again.
+
+    outcomes:  attribute -> {name, value, label, conditions: [{finding, text}]} (conditions:
+               the findings the deciding rules matched that would have to change; none for
+               the primary outcome)
+    reasons:   [{rule, statement, finding, category, finding_label, severity, attribute,
+               sources: [{id, title, passage}]}], deciding rules first (see `reasons`)
+    findings:  [{finding, category, severity, label, change}], each once, in trace order
+    problems:  the findings of problem categories, most severe first
+    unknown:   [{id, label, question}]: unanswered factors that could have changed a verdict,
+               alone or with another, those that could change the primary outcome first
+    unknown_detail: [{factors, labels, together, could_change: {attribute: [values]},
+               could_change_labels}]: what each unknown (or pair) could move, ranked
+    changes:   [{factor, label, from, to, from_value, to_value, attribute, value, outcome,
+               rank}]: single answers that would move the primary outcome
+    """
+
+    language: str
+    primary: str
+    verdict: dict
+    outcomes: dict
+    reasons: list
+    findings: list
+    problems: list
+    unknown: list
+    unknown_detail: list
+    changes: list
+    next_steps: list
+
+
+def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_found=None,
+            unknowns_found=None) -> Explanation:
+    """The explanation of one reasoning; `changes_found` (explain.changes) adds what would
+    change the verdict, `unknowns_found` (explain.unknowns) the unknowns."""
+    k, lang = knowledge, language
+    primary = primary_attribute(k)
+    verdict = dict(reasoning.verdict)
+    rank = {s: i for i, s in enumerate(k.severities)}
+    outcomes = {attribute: {
+        "name": k.outcomes[attribute].label(lang),
+        "value": value,
+        "label": k.outcomes[attribute].labels[value](lang),
+        "conditions": [{"finding": name, "text": k.findings[name].change(lang)}
+                       for name in conditions(k, reasoning, attribute)] if attribute != primary else [],
+    } for attribute, value in verdict.items()}
+    listed = []
+    for firing in reasons(k, reasoning):
+        rule = k.rule(firing.rule)
+        name = firing.conclusion.get("finding")
+        listed.append({
+            "rule": rule.id, "statement": rule.statement(lang),
+            "finding": name, "category": k.findings[name].category if name else None,
+            "finding_label": k.findings[name].label(lang) if name else None,
+            "severity": firing.conclusion.get("severity"),
+            "attribute": firing.conclusion.get("attribute"),
+            "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage}
+                        for s in rule.sources],
+        })
+    findings = [{
+        "finding": name, "category": k.findings[name].category, "severity": severity,
+        "label": k.findings[name].label(lang),
+        "change": k.findings[name].change(lang) if k.findings[name].change else None,
+    } for name, severity in found(k, reasoning)]
+    problems = sorted((f for f in findings if f["category"] in k.problem_categories),
+                      key=lambda f: -rank.get(f["severity"], -1))
+    unknown = [{"id": f, "label": k.factors[f].label(lang), "question": k.factors[f].question(lang)}
+               for f in dict.fromkeys(f for u in unknowns_found or () for f in u.factors)]
+    unknown_detail = [{
+        "factors": list(u.factors), "labels": [k.factors[f].label(lang) for f in u.factors],
+        "together": len(u.factors) > 1,
+        "could_change": {attribute: list(values) for attribute, values in u.moves},
+        "could_change_labels": [k.outcomes[attribute].label(lang) for attribute, _ in u.moves],
+    } for u in unknowns_found or ()]
+    moves = []
+    if changes_found is not None:
+        moves = [{
+            "factor": c.factor, "label": k.factors[c.factor].label(lang),
+            "from": k.factors[c.factor].value_label(c.current, lang) if c.current is not None else None,
+            "to": k.factors[c.factor].value_label(c.value, lang),
+            "from_value": c.current, "to_value": c.value, "attribute": c.attribute,
+            "value": c.outcome, "outcome": k.outcomes[c.attribute].labels[c.outcome](lang),
+            "rank": k.outcomes[c.attribute].values.index(c.outcome),
+        } for c in changes_found if c.attribute == primary]
+    made = {f["finding"] for f in findings}
+    steps = [step(lang) for step in k.outcomes[primary].next_steps.get(verdict[primary], ())
+             if step.finding is None or step.finding in made]
+    return Explanation(lang, primary, verdict, outcomes, listed, findings, problems, unknown, unknown_detail,
+                       moves, steps)
+
+
+def _source_title(knowledge: Knowledge, source_id: str) -> str:
+    entry = knowledge.sources.get(source_id)
+    return entry.get("title", source_id) if isinstance(entry, dict) else source_id
 
 
 @dataclass(frozen=True)
@@ -258,10 +356,3 @@ def unknowns(engine: Engine, answers: dict, changes: list) -> list:
 def _moves(knowledge: Knowledge, moved: dict) -> tuple:
     return tuple((attribute, tuple(v for v in outcome.values if v in moved[attribute]))
                  for attribute, outcome in knowledge.outcomes.items() if attribute in moved)
-
-
-def unknown_that_matter(engine: Engine, answers: dict) -> list:
-    """Unanswered factors for which some answer would change a verdict."""
-    missing = [f for f in engine.knowledge.factors if f not in answers]
-    mattering = {c.factor for c in changes(engine, answers, missing)}
-    return [f for f in missing if f in mattering]

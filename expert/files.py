@@ -681,3 +681,12 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def slugify(name: str, length: int = 60) -> str:
+    """A file or folder name from a client's name: "Société Dupont & fils" -> "societe-dupont-fils"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug[:length].rstrip("-") or "client"

@@ -1,7 +1,9 @@
 """Read the rule base in knowledge/ and validate its structure.
 
-The rule base is data written by people who do not program; any mistake in it is reported
-as `file:line: message` before the engine is allowed to run on it.
+The rule base is data written by people who do not program; any mistake in its structure is
+reported as `file:line: message` as it is read. The line of every key is kept, so that the
+checks that need the whole rule base (checker.py, composed with loading by
+`checker.load_checked`) point at the same places without reading the files again.
 """
 
 from __future__ import annotations
@@ -12,14 +14,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .errors import KnowledgeError
+from . import conditions
+from .conditions import CHOICE_TYPES, NUMBER_TYPES, Condition
+from .errors import InvalidCondition as Invalid, KnowledgeError
 from .files import Document, read_document
+from .messages import LANGUAGES
 from .resources import PACKAGE, data_dir
 
-LANGUAGES = ("fr", "en")
-CHOICE_TYPES = ("choice", "bool")
-NUMBER_TYPES = ("number", "integer")
-COMPARISONS = ("gt", "gte", "lt", "lte")
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 RESERVED = ("t", "id", "sid")  # field names durable-rules or the compiled facts use
 
@@ -32,15 +33,25 @@ def default_knowledge_dir() -> Path:
     return found
 
 
-@dataclass(frozen=True)
 class Text:
-    """A sentence in every supported language."""
+    """A sentence in every language of the rule base (messages.LANGUAGES)."""
 
-    fr: str
-    en: str
+    __slots__ = ("texts",)
+
+    def __init__(self, **texts):
+        self.texts = texts
 
     def __call__(self, language: str) -> str:
-        return getattr(self, language)
+        return self.texts[language]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Text) and self.texts == other.texts
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.texts.items())))
+
+    def __repr__(self) -> str:
+        return f"Text({self.texts!r})"
 
 
 @dataclass(frozen=True)
@@ -68,33 +79,14 @@ class Factor:
         return f"{value:g}{unit}" if isinstance(value, (int, float)) else str(value)
 
 
-@dataclass(frozen=True)
 class Step(Text):
     """A next step; with `finding`, shown only to a case where that finding was made."""
 
-    finding: str | None = None
+    __slots__ = ("finding",)
 
-
-@dataclass(frozen=True)
-class Condition:
-    """One test of a rule. kind is 'answer', 'finding' or 'red_line'.
-
-    answer:  `values` (the allowed values) or `compare` (op, number or ('policy', name)),
-             `or_unknown`; a test that only holds when unanswered has `unknown_only`.
-    finding: `subject` (a finding id or 'any'), `severities`, `categories`, and `count`:
-             at least that many distinct findings match (a number or ('policy', name));
-             None means one.
-    """
-
-    kind: str
-    subject: str = ""
-    values: tuple | None = None
-    compare: tuple | None = None
-    or_unknown: bool = False
-    unknown_only: bool = False
-    severities: tuple | None = None
-    categories: tuple | None = None
-    count: object = None
+    def __init__(self, finding: str | None = None, **texts):
+        super().__init__(**texts)
+        self.finding = finding
 
 
 @dataclass(frozen=True)
@@ -113,6 +105,7 @@ class Rule:
     sources: tuple
     file: str
     line: int
+    order: int | None = None      # its file's `order`: earlier layers fire first
 
     @property
     def concludes_finding(self) -> bool:
@@ -144,6 +137,41 @@ class Setting:
     label: Text
     minimum: float | None = None
     maximum: float | None = None
+    example: object = None
+
+
+@dataclass(frozen=True)
+class Need:
+    """interview.yaml: when `attribute` concludes one of `values`, findings of `categories`
+    matter to the documents too."""
+
+    attribute: str
+    values: tuple
+    categories: tuple
+
+
+@dataclass(frozen=True)
+class InterviewTexts:
+    """knowledge/interview.yaml: the interview's own words, and what the documents need."""
+
+    texts: dict
+    needs: tuple
+
+
+@dataclass(frozen=True)
+class Place:
+    """A file of the rule base as shown to the user, and the line of each key path in it."""
+
+    path: str
+    lines: dict
+
+    def line(self, keys: tuple) -> int:
+        """The line of the deepest written part of `keys` (0: the file alone)."""
+        for end in range(len(keys), 0, -1):
+            found = self.lines.get(tuple(keys[:end]))
+            if found:
+                return found
+        return 0
 
 
 @dataclass
@@ -159,11 +187,25 @@ class Knowledge:
     outcomes: dict
     settings: dict
     rules: tuple
+    interview: InterviewTexts | None = None
+    unrated: tuple = ()                         # findings.yaml: categories without severity
+    shown_by_documents: tuple = ()              # findings.yaml: categories the documents use
+    share_limit: str | None = None              # policy.yaml portfolio.share_limit: a number setting
+    places: dict = field(default_factory=dict)   # file name (e.g. "findings.yaml") -> Place
+
+    def place(self, name: str, keys: tuple = ()) -> tuple:
+        """(file as shown, line) of a key path in one of the rule base's files."""
+        place = self.places.get(name)
+        if place is None:
+            path = self.root / name
+            shown = os.path.relpath(path, self.root.parent) if path.is_relative_to(self.root.parent) else str(path)
+            return shown, 0
+        return place.path, place.line(keys)
 
     @cached_property
     def problem_categories(self) -> tuple:
         """Categories whose findings carry a severity: all but context and risk."""
-        return tuple(c for c in self.categories if c not in ("context", "risk"))
+        return tuple(c for c in self.categories if c not in self.unrated)
 
     def rule(self, rule_id: str) -> Rule:
         return self._rules_by_id[rule_id]
@@ -173,21 +215,17 @@ class Knowledge:
         return {rule.id: rule for rule in self.rules}
 
 
-def load_knowledge(root=None, check: bool = True) -> Knowledge:
-    """Load and validate the rule base in `root` (the shipped one by default).
+INTERVIEW_FILE = "interview.yaml"
 
-    With `check`, the fast checks of checker.py run too, and a rule base that fails them is
-    refused with all their problems (`adieu knowledge check` adds the slow search).
-    """
+
+def load_knowledge(root=None) -> Knowledge:
+    """Read the rule base in `root` (the shipped one by default), refusing the first mistake
+    of structure. The checks that need the whole rule base are checker.py's: use
+    `checker.load_checked` for a rule base about to be relied on."""
     root = Path(root) if root is not None else default_knowledge_dir()
     if not root.is_dir():
         raise KnowledgeError(root, "no such folder")
-    reader = _Reader(root)
-    knowledge = reader.load()
-    if check:
-        from .checker import check_at_load
-        check_at_load(knowledge)
-    return knowledge
+    return _Reader(root).load()
 
 
 class _Reader:
@@ -195,6 +233,7 @@ class _Reader:
 
     def __init__(self, root: Path):
         self.root = root
+        self.places: dict = {}
 
     def load(self) -> Knowledge:
         sources_doc = self._read("sources.yaml")
@@ -206,9 +245,14 @@ class _Reader:
         severity_labels = {s: self._text(findings_doc, ("severities", "labels", s)) for s in self.severities}
         self.categories = {k: self._text(findings_doc, ("categories", k))
                            for k in self._mapping(findings_doc, ("categories",))}
+        self.unrated = self._categories(findings_doc, "unrated")
+        self.shown_by_documents = self._categories(findings_doc, "shown_by_documents")
         self.findings = {k: self._finding(findings_doc, k) for k in self._mapping(findings_doc, ("findings",))}
         policy_doc = self._read("policy.yaml")
         self.settings = {k: self._setting(policy_doc, k) for k in self._mapping(policy_doc, ("settings",))}
+        share_limit = self._get(policy_doc, ("portfolio", "share_limit"), None)
+        if share_limit is not None and getattr(self.settings.get(share_limit), "type", None) != "number":
+            self._fail(policy_doc, ("portfolio", "share_limit"), "expected the name of a number setting")
         self.factors = {}
         for factor_id in self._mapping(factors_doc, ("factors",)):
             self.factors[factor_id] = self._factor(factors_doc, factor_id, themes)
@@ -232,14 +276,39 @@ class _Reader:
         for path in rule_files:
             doc = self._read(os.path.join("rules", path.name))
             layer = self._get(doc, ("layer",))
+            order = self._get(doc, ("order",), None)
+            if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+                self._fail(doc, ("order",), "'order' is a whole number (layers fire from the lowest)")
             for index in range(len(self._list(doc, ("rules",)))):
-                rule = self._rule(doc, index, layer)
+                rule = self._rule(doc, index, layer, order)
                 if rule.id in seen:
                     self._fail(doc, ("rules", index, "id"), f"rule id '{rule.id}' already used at {seen[rule.id]}")
                 seen[rule.id] = f"{rule.file}:{rule.line}"
                 rules.append(rule)
+        interview = self._interview() if (self.root / INTERVIEW_FILE).exists() else None
         return Knowledge(self.root, self.sources, themes, self.factors, self.severities, severity_labels,
-                         self.categories, self.findings, self.outcomes, self.settings, tuple(rules))
+                         self.categories, self.findings, self.outcomes, self.settings, tuple(rules),
+                         interview, self.unrated, self.shown_by_documents, share_limit, self.places)
+
+    def _interview(self) -> InterviewTexts:
+        doc = self._read(INTERVIEW_FILE)
+        texts = {key: self._text(doc, ("texts", key), keep_spaces=True) for key in self._mapping(doc, ("texts",))}
+        needs = []
+        for index, raw in enumerate(self._get(doc, ("documents",), None) or []):
+            keys = ("documents", index)
+            when = raw.get("when") if isinstance(raw, dict) else None
+            if not isinstance(when, dict) or len(when) != 1:
+                self._fail(doc, keys, "each entry needs 'when: {OUTCOME: [values]}'")
+            (attribute, values), = when.items()
+            outcome = self.outcomes.get(attribute)
+            values = values if isinstance(values, list) else [values]
+            if outcome is None or any(v not in outcome.values for v in values):
+                self._fail(doc, keys + ("when",), "'when' names an outcome of outcomes.yaml and some of its values")
+            categories = raw.get("categories")
+            if not isinstance(categories, list) or any(c not in self.categories for c in categories):
+                self._fail(doc, keys + ("categories",), "'categories' is a list of categories of findings.yaml")
+            needs.append(Need(attribute, tuple(values), tuple(categories)))
+        return InterviewTexts(texts, tuple(needs))
 
     # -- documents -------------------------------------------------------------------------
 
@@ -252,6 +321,7 @@ class _Reader:
         except Exception as error:  # InputError from the reader: same message, knowledge kind
             raise KnowledgeError(path, getattr(error, "detail", str(error)), line=getattr(error, "line", None)) from None
         doc.path = os.path.relpath(path, self.root.parent) if path.is_relative_to(self.root.parent) else str(path)
+        self.places[relative] = Place(doc.path, doc.lines)
         if not isinstance(doc.data, dict):
             raise KnowledgeError(doc.path, "expected a mapping at the top level")
         return doc
@@ -289,20 +359,27 @@ class _Reader:
             self._fail(doc, keys, f"'{_dotted(keys)}' must be a list")
         return value
 
-    def _text(self, doc, keys, also=()) -> Text:
+    def _text(self, doc, keys, also=(), keep_spaces=False) -> Text:
+        """A text in every language; `keep_spaces` trims only line breaks (": " stays as is)."""
         value = self._get(doc, keys)
         if not isinstance(value, dict):
             self._fail(doc, keys, f"'{_dotted(keys)}' must give the text in {' and '.join(LANGUAGES)}")
         for language in LANGUAGES:
             text = value.get(language)
-            if not isinstance(text, str) or not text.strip():
+            if not isinstance(text, str) or not text.strip(" \n" if keep_spaces else None):
                 self._fail(doc, keys, f"'{_dotted(keys)}' has no text in '{language}'")
         unknown = set(value) - set(LANGUAGES) - set(also)
         if unknown:
             self._fail(doc, keys + (sorted(map(str, unknown))[0],), f"unknown language '{sorted(map(str, unknown))[0]}'")
-        return Text(**{language: value[language].strip() for language in LANGUAGES})
+        return Text(**{language: value[language].strip("\n" if keep_spaces else None) for language in LANGUAGES})
 
     # -- pieces ----------------------------------------------------------------------------
+
+    def _categories(self, doc, key) -> tuple:
+        names = self._get(doc, (key,), [])
+        if not isinstance(names, list) or any(name not in self.categories for name in names):
+            self._fail(doc, (key,), f"'{key}' is a list of categories (expected some of {', '.join(self.categories)})")
+        return tuple(names)
 
     def _finding(self, doc, finding_id) -> Finding:
         keys = ("findings", finding_id)
@@ -318,7 +395,8 @@ class _Reader:
         if kind not in ("number", "red_lines"):
             self._fail(doc, keys + ("type",), f"unknown setting type '{kind}' (expected number or red_lines)")
         return Setting(setting_id, kind, self._get(doc, keys + ("default",)), self._text(doc, keys + ("label",)),
-                       self._get(doc, keys + ("min",), None), self._get(doc, keys + ("max",), None))
+                       self._get(doc, keys + ("min",), None), self._get(doc, keys + ("max",), None),
+                       self._get(doc, keys + ("example",), None))
 
     def _factor(self, doc, factor_id, themes) -> Factor:
         keys = ("factors", factor_id)
@@ -376,9 +454,9 @@ class _Reader:
         finding = self._get(doc, keys + ("finding",), None)
         if finding is not None and finding not in self.findings:
             self._fail(doc, keys + ("finding",), f"unknown finding '{finding}'")
-        return Step(text.fr, text.en, finding)
+        return Step(finding, **text.texts)
 
-    def _rule(self, doc, index, layer) -> Rule:
+    def _rule(self, doc, index, layer, order=None) -> Rule:
         keys = ("rules", index)
         raw = self._mapping(doc, keys)
         rule_id = raw.get("id")
@@ -406,7 +484,7 @@ class _Reader:
             id=rule_id, layer=layer, statement=self._text(doc, keys + ("statement",)),
             conditions=self._conditions(doc, keys + ("when",)),
             conclusion=self._conclusion(doc, keys + ("then",), rule_id),
-            sources=tuple(sources), file=doc.path, line=doc.line(*keys) or 0,
+            sources=tuple(sources), file=doc.path, line=doc.line(*keys) or 0, order=order,
         )
 
     def _conclusion(self, doc, keys, rule_id) -> dict:
@@ -417,7 +495,7 @@ class _Reader:
             if finding is None:
                 self._fail(doc, keys + ("finding",), f"rule '{rule_id}': unknown finding '{finding_id}'")
             severity = then.get("severity")
-            if finding.category in ("context", "risk"):
+            if finding.category in self.unrated:
                 if severity is not None:
                     self._fail(doc, keys + ("severity",), f"rule '{rule_id}': a {finding.category} finding has no severity")
             elif severity not in self.severities:
@@ -467,84 +545,17 @@ class _Reader:
         factor = self.factors.get(raw["answer"])
         if factor is None:
             self._fail(doc, keys + ("answer",), f"unknown factor '{raw['answer']}'")
-        tests = [key for key in raw if key not in ("answer", "or_unknown")]
-        if len(tests) != 1:
-            self._fail(doc, keys, f"an answer condition has exactly one test (is, in, at_least, known, {', '.join(COMPARISONS)})")
-        test, operand = tests[0], raw[tests[0]]
-        or_unknown = raw.get("or_unknown", False)
-        if not isinstance(or_unknown, bool):
-            self._fail(doc, keys + ("or_unknown",), "or_unknown is true or false")
-        if test == "known":
-            if operand is not False:
-                self._fail(doc, keys + (test,), "write 'known: false' to test an unanswered factor")
-            return Condition("answer", factor.id, unknown_only=True)
-        if test in ("is", "in", "at_least"):
-            if factor.type not in CHOICE_TYPES:
-                self._fail(doc, keys + (test,), f"'{test}' needs a choice or bool factor; {factor.id} is a {factor.type}")
-            operands = operand if test == "in" else [operand]
-            if test == "in" and not isinstance(operand, list):
-                self._fail(doc, keys + (test,), "'in' takes a list of values")
-            for value in operands:
-                if value not in factor.values or type(value) is not type(factor.values[0]):
-                    self._fail(doc, keys + (test,), f"'{value}' is not a value of {factor.id} "
-                                                     f"(expected one of {', '.join(map(_show, factor.values))})")
-            if test == "at_least":
-                if not factor.ordered:
-                    self._fail(doc, keys + (test,), f"'at_least' needs an ordered factor; {factor.id} is not")
-                operands = factor.values[factor.values.index(operand):]
-            return Condition("answer", factor.id, values=tuple(operands), or_unknown=or_unknown)
-        if test in COMPARISONS:
-            if factor.type not in NUMBER_TYPES:
-                self._fail(doc, keys + (test,), f"'{test}' needs a number factor; {factor.id} is a {factor.type}")
-            if isinstance(operand, dict):
-                setting = self.settings.get(operand.get("policy"))
-                if set(operand) != {"policy"} or setting is None or setting.type != "number":
-                    self._fail(doc, keys + (test,), f"'{test}' compares with a number or {{policy: NAME}} "
-                                                     f"(a number setting of policy.yaml)")
-                return Condition("answer", factor.id, compare=(test, ("policy", setting.id)), or_unknown=or_unknown)
-            if not isinstance(operand, (int, float)) or isinstance(operand, bool):
-                self._fail(doc, keys + (test,), f"'{test}' compares with a number or {{policy: NAME}}")
-            return Condition("answer", factor.id, compare=(test, operand), or_unknown=or_unknown)
-        self._fail(doc, keys + (test,), f"unknown test '{test}'")
+        try:
+            return conditions.read_answer(factor, raw, self.settings)
+        except Invalid as error:
+            self._fail(doc, keys + ((error.key,) if error.key else ()), error.message)
 
     def _finding_condition(self, doc, keys, raw) -> Condition:
-        subject = raw["finding"]
-        if subject != "any" and subject not in self.findings:
-            self._fail(doc, keys + ("finding",), f"unknown finding '{subject}'")
-        extra = set(raw) - {"finding", "severity", "at_least", "category", "count"}
-        if extra:
-            self._fail(doc, keys + (sorted(extra)[0],), f"unknown key '{sorted(extra)[0]}' in a finding condition")
-        severities = None
-        if "severity" in raw and "at_least" in raw:
-            self._fail(doc, keys, "use 'severity' or 'at_least', not both")
-        for test in ("severity", "at_least"):
-            if test in raw:
-                if raw[test] not in self.severities:
-                    self._fail(doc, keys + (test,), f"severity must be one of {', '.join(self.severities)}")
-                if subject != "any" and self.findings[subject].category in ("context", "risk"):
-                    self._fail(doc, keys + (test,), f"'{subject}' has no severity")
-                severities = (raw[test],) if test == "severity" else self.severities[self.severities.index(raw[test]):]
-        categories = None
-        if "category" in raw:
-            categories = raw["category"] if isinstance(raw["category"], list) else [raw["category"]]
-            for category in categories:
-                if category not in self.categories:
-                    self._fail(doc, keys + ("category",), f"unknown category '{category}'")
-            categories = tuple(categories)
-        count = self._count(doc, keys, raw["count"]) if "count" in raw else None
-        return Condition("finding", subject, severities=severities, categories=categories, count=count)
-
-    def _count(self, doc, keys, operand):
-        """`count: N` or `count: {policy: NAME}`: at least that many distinct matching findings."""
-        if isinstance(operand, dict):
-            setting = self.settings.get(operand.get("policy"))
-            if set(operand) != {"policy"} or setting is None or setting.type != "number":
-                self._fail(doc, keys + ("count",), "'count' takes a whole number or {policy: NAME} "
-                                                   "(a number setting of policy.yaml)")
-            return ("policy", setting.id)
-        if not isinstance(operand, int) or isinstance(operand, bool) or operand < 1:
-            self._fail(doc, keys + ("count",), "'count' takes a whole number of at least 1 or {policy: NAME}")
-        return operand
+        try:
+            return conditions.read_finding(raw, self.findings, self.severities, self.categories, self.unrated,
+                                           self.settings)
+        except Invalid as error:
+            self._fail(doc, keys + ((error.key,) if error.key else ()), error.message)
 
 
 def _replace(factor: Factor, **changes) -> Factor:

@@ -9,6 +9,7 @@ written; the engine also stops one case after a number of firings set in data
 
 from __future__ import annotations
 
+from . import conditions
 from .errors import KnowledgeError
 from .files import read_document
 from .knowledge import Knowledge
@@ -17,13 +18,6 @@ ENGINE_FILE = "engine.yaml"
 LIMIT_KEY = "max_firings_per_case"
 DEFAULT_LIMIT = 10_000  # a rule base without engine.yaml; the shipped one fires about thirty rules a case
 LIMIT_RANGE = (1, 1_000_000)
-
-
-def _needs(condition, finding: str, category: str, severity) -> bool:
-    """Can this condition match that finding, concluded with that severity?"""
-    return (condition.kind == "finding" and condition.subject in ("any", finding)
-            and (condition.categories is None or category in condition.categories)
-            and (condition.severities is None or severity in condition.severities))
 
 
 def derivation_graph(knowledge: Knowledge) -> dict:
@@ -35,14 +29,13 @@ def derivation_graph(knowledge: Knowledge) -> dict:
             continue
         category, severity = knowledge.findings[finding].category, rule.conclusion.get("severity")
         graph[rule.id] = [other.id for other in knowledge.rules
-                          if any(_needs(c, finding, category, severity) for c in other.conditions)]
+                          if any(c.kind == "finding" and conditions.matches(c, finding, severity, category)
+                                 for c in other.conditions)]
     return graph
 
 
 def derivation_loops(knowledge: Knowledge) -> list:
-    """Problems, one per loop: each names the rules in order, with file:line."""
-    from .checker import Problem
-
+    """(first rule, message), one per loop: the message names the rules in order, with file:line."""
     graph = derivation_graph(knowledge)
     rules = {rule.id: rule for rule in knowledge.rules}
     problems = []
@@ -55,7 +48,7 @@ def derivation_loops(knowledge: Knowledge) -> list:
             steps = ", ".join(f"'{rules[a].id}' ({rules[a].file}:{rules[a].line}) concludes {_finding(rules[a])} "
                               f"needed by '{rules[b].id}'" for a, b in zip(loop, loop[1:] + loop[:1]))
             message = f"rules conclude each other's conditions in a loop and would fire forever: {steps}"
-        problems.append(Problem(first.file, first.line, message))
+        problems.append((first, message))
     return problems
 
 

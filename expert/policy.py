@@ -33,7 +33,7 @@ def load_policy(knowledge: Knowledge, path=None) -> Policy:
         return default_policy(knowledge)
     doc = read_document(path)
     if not isinstance(doc.data, dict):
-        raise InputError(path, "expected a mapping of settings (e.g. max_revenue_share: 10)")
+        raise InputError(path, "expected a mapping of settings" + _example(knowledge))
     return _build(knowledge, doc.data, doc)
 
 
@@ -63,7 +63,9 @@ def _build(knowledge: Knowledge, given: dict, doc) -> Policy:
 
 def _red_lines(knowledge, given, key, fail):
     if not isinstance(given, dict):
-        fail(key, "expected a mapping of factor: the first value you refuse (e.g. abusive_to_staff: rude)")
+        example = knowledge.settings[key].example
+        shown = "".join(f" (e.g. {factor}: {_show(value)})" for factor, value in (example or {}).items())
+        fail(key, "expected a mapping of factor: the first value you refuse" + shown)
     for factor_id, value in given.items():
         factor = knowledge.factors.get(factor_id)
         if factor is None or not factor.ordered:
@@ -75,6 +77,12 @@ def _red_lines(knowledge, given, key, fail):
             fail(key, f"'{_show(value)}' is the best value of {factor_id}; a red line starts further along "
                       f"({', '.join(map(_show, factor.values[1:]))})", factor_id)
         yield factor_id, value
+
+
+def _example(knowledge: Knowledge) -> str:
+    """' (e.g. SETTING: DEFAULT)' for the first number setting of the rule base."""
+    number = next((s for s in knowledge.settings.values() if s.type == "number"), None)
+    return f" (e.g. {number.id}: {number.default:g})" if number else ""
 
 
 def _quote(value) -> str:

@@ -26,22 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from . import answers
 from .case import PARTIES, case_from_data, load_case
-from .errors import AdieuError, EngineError, InputError, OutputExists
+from .conditions import PolicyValue
+from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
 from .explain import primary_attribute
-from .files import (MAX_DIGITS, make_folder, open_regular, printable, refuse_non_text, slugify,
-                    terminal_safe, write_atomic)
-from .knowledge import LANGUAGES, Knowledge
+from .files import make_folder, open_regular, printable, refuse_non_text, slugify, terminal_safe, write_atomic
+from .knowledge import Knowledge
+from .messages import LANGUAGES, messages
 from .policy import Policy
 
-# The policy setting (policy.yaml) that caps one client's share of revenue. The factor it
-# caps is found in the rule base: the number the rules compare with this setting.
-REVENUE_LIMIT = "max_revenue_share"
 HEAD_BYTES = 65536  # what is read to tell text from UTF-16 or binary
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
-TRUE_WORDS = ("true", "yes", "oui", "vrai", "1")
-FALSE_WORDS = ("false", "no", "non", "faux", "0")
-NUMBER = re.compile(r"^([+-]?\d+)(?:[.,](\d+))?\s*%?$")
 UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 CHUNK = 64                      # rows sent to a worker at a time
 IN_FLIGHT_CHUNKS = 4            # chunks per worker read ahead of the output, at most
@@ -80,14 +76,6 @@ class _Stop:
 
     message: str
     status: int
-
-
-class ReviewStopped(AdieuError):
-    """Raised in the parent for a worker's _Stop, with the worker's exit status."""
-
-    def __init__(self, message: str, status: int):
-        super().__init__(message)
-        self.status = status
 
 
 # -- reading the input -----------------------------------------------------------------
@@ -237,29 +225,11 @@ def row_data(columns: Columns, line: int, cells: list, knowledge: Knowledge) -> 
         if key[0] == "language":
             data["language"] = value.lower()
         elif key[0] == "answers":
-            factor = knowledge.factors[key[1]]
-            data["answers"][key[1]] = answer = _answer(factor, value)
-            if factor.type == "bool" and not isinstance(answer, bool):
-                fail(key, f"expected true or false ({', '.join(TRUE_WORDS)} / {', '.join(FALSE_WORDS)}), "
-                          f"got {value[:40]!r}")
+            data["answers"][key[1]] = answers.from_text(knowledge.factors[key[1]], value,
+                                                        lambda message, key=key: fail(key, message))
         else:
             data.setdefault(key[0], {})[key[1]] = value
     return data
-
-
-def _answer(factor, text: str):
-    """A cell read as the factor's type; anything else is passed on for case.py to refuse."""
-    if factor.type == "bool":
-        word = text.lower()
-        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else text
-    if factor.type in ("number", "integer"):
-        number = NUMBER.match(text)
-        # Beyond MAX_DIGITS a number is a mistake (and 5,000 digits cannot even be converted):
-        # it stays text, which case.py refuses with the range the factor expects.
-        if number and len(number.group(1).lstrip("+-0")) <= MAX_DIGITS:
-            whole, decimals = number.groups()
-            return float(f"{whole}.{decimals[:MAX_DIGITS]}") if decimals else int(whole)
-    return text
 
 
 def _column(key) -> str | None:
@@ -337,10 +307,10 @@ class Reviewer:
     def write_documents(self, assessment, summary: Summary) -> list:
         """Each client's memo and letter, next to the others in the --out folder; returns
         the notes that come with them (e.g. a notice period assumed)."""
-        from .documents import Documents
+        from .documents import documents_for
 
         if self._documents is None:
-            self._documents = Documents()
+            self._documents = documents_for(self.knowledge)
         stem = document_stem(summary)
         files, notes = self._documents.client_files(assessment, extra=self.formats)
         for name, content, _ in files:
@@ -360,7 +330,7 @@ def revenue_factor(knowledge: Knowledge) -> str | None:
     """The factor the rules compare with the revenue limit of policy.yaml, if any."""
     for rule in knowledge.rules:
         for condition in rule.conditions:
-            if condition.kind == "answer" and condition.compare and condition.compare[1] == ("policy", REVENUE_LIMIT):
+            if condition.compares and condition.operand == PolicyValue(knowledge.share_limit):
                 return condition.subject
     return None
 
@@ -485,7 +455,7 @@ class Review:
         self.primary = primary_attribute(knowledge)
         self.attributes = tuple(knowledge.outcomes)
         self.revenue = revenue_factor(knowledge)
-        self.limit = policy.number(REVENUE_LIMIT) if self.revenue else None
+        self.limit = policy.number(knowledge.share_limit) if self.revenue else None
         self.summaries: list = []
         self.failures = 0
         self.status = 0
@@ -539,28 +509,6 @@ class Review:
 
 # -- views: text, CSV and JSON of the same ranked rows ---------------------------------
 
-HEADINGS = {
-    "fr": {
-        "title": "Revue du portefeuille : {source}",
-        "assessed": ("{n} client évalué", "{n} clients évalués"),
-        "failed": ("{n} ligne ignorée (voir l'erreur ci-dessus)", "{n} lignes ignorées (voir les erreurs ci-dessus)"),
-        "rank": "#", "client": "Client", "share": "Part du CA", "problems": "Problèmes principaux",
-        "totals": "Par recommandation", "clients": "Clients", "at_stake": "Part du CA en jeu",
-        "warnings": "Dépendance : clients au-delà du plafond de {limit} du chiffre d'affaires",
-        "warning": "{client} (rang {rank}) : {share} du chiffre d'affaires",
-        "none": "aucun client au-delà du plafond de {limit}", "unknown": "?",
-    },
-    "en": {
-        "title": "Portfolio review: {source}",
-        "assessed": ("{n} client assessed", "{n} clients assessed"),
-        "failed": ("{n} row skipped (see the error above)", "{n} rows skipped (see the errors above)"),
-        "rank": "#", "client": "Client", "share": "Revenue", "problems": "Main problems",
-        "totals": "By recommendation", "clients": "Clients", "at_stake": "Revenue at stake",
-        "warnings": "Dependency: clients above the {limit} revenue limit",
-        "warning": "{client} (rank {rank}): {share} of revenue",
-        "none": "no client above the {limit} limit", "unknown": "?",
-    },
-}
 CLIENT_WIDTH = 32
 
 
@@ -571,41 +519,47 @@ def render(review: Review, form: str):
 
 def _text(review: Review):
     k, lang = review.knowledge, review.language()
-    h = HEADINGS[lang]
+    m = messages(lang, k.root)
+    outcome = k.outcomes[review.primary].label(lang)
+    h = {key: (value.replace("{outcome_lower}", outcome.lower()).replace("{outcome}", outcome)
+               if isinstance(value, str) else value) for key, value in m.portfolio.items()}
     position = review.attributes.index(review.primary)
     labels = k.outcomes[review.primary].labels
     ranked = review.ranked()
     yield h["title"].format(source=terminal_safe(review.source)) + "\n"
-    counts = _plural(h["assessed"], len(review.summaries), lang)
+    counts = m.plural(h["assessed"], len(review.summaries))
     if review.failures:
-        counts += ", " + _plural(h["failed"], review.failures, lang)
+        counts += ", " + m.plural(h["failed"], review.failures)
     yield counts + "\n\n"
     width = min(CLIENT_WIDTH, max([len(h["client"])] + [len(s.client) for s in ranked]))
     heading = k.outcomes[review.primary].label(lang)
     label_width = max([len(heading)] + [len(label(lang)) for label in labels.values()])
     number_width = max(len(h["rank"]), len(str(len(ranked))))
+    shares = review.revenue is not None   # a rule base without a share limit has no share column
     share_width = len(h["share"])
-    row = f"{{:>{number_width}}}  {{:<{width}}}  {{:<{label_width}}}  {{:>{share_width}}}  {{}}"
-    yield row.format(h["rank"], h["client"], heading, h["share"], h["problems"]).rstrip() + "\n"
+    row = (f"{{:>{number_width}}}  {{:<{width}}}  {{:<{label_width}}}  "
+           + (f"{{:>{share_width}}}  " if shares else "{}") + "{}")
+    yield row.format(h["rank"], h["client"], heading, h["share"] if shares else "", h["problems"]).rstrip() + "\n"
     for rank, summary in enumerate(ranked, 1):
-        share = _percent(summary.share, lang) if summary.share is not None else h["unknown"]
+        share = m.percent(summary.share) if summary.share is not None else h["unknown"]
         problems = ", ".join(k.findings[name].label(lang) for name in summary.problems)
         yield row.format(rank, _clip(terminal_safe(summary.client), width), labels[summary.verdict[position]](lang),
-                         share, problems).rstrip() + "\n"
-    totals = f"{{:<{label_width + 2}}}  {{:>{len(h['clients'])}}}  {{:>{len(h['at_stake'])}}}\n"
-    yield "\n" + totals.format(h["totals"], h["clients"], h["at_stake"])
+                         share if shares else "", problems).rstrip() + "\n"
+    totals = (f"{{:<{label_width + 2}}}  {{:>{len(h['clients'])}}}"
+              + (f"  {{:>{len(h['at_stake'])}}}" if shares else "{}") + "\n")
+    yield "\n" + totals.format(h["totals"], h["clients"], h["at_stake"] if shares else "")
     for value, clients, share in review.totals():
-        yield totals.format("  " + labels[value](lang), clients, _percent(share, lang))
+        yield totals.format("  " + labels[value](lang), clients, m.percent(share) if shares else "")
     if review.limit is None:
         return
-    limit = _percent(review.limit, lang)
+    limit = m.percent(review.limit)
     warned = [(rank, s) for rank, s in enumerate(ranked, 1) if review.above_limit(s)]
     yield "\n" + h["warnings"].format(limit=limit) + "\n"
     if not warned:
         yield "  " + h["none"].format(limit=limit) + "\n"
     for rank, summary in warned:
         yield "  ! " + h["warning"].format(client=terminal_safe(summary.client), rank=rank,
-                                           share=_percent(summary.share, lang)) + "\n"
+                                           share=m.percent(summary.share)) + "\n"
 
 
 def _records(review: Review):
@@ -663,7 +617,7 @@ def _json(review: Review):
 
     head = {"input": review.source, "assessed": len(review.summaries), "failed": review.failures}
     if review.revenue:
-        head[REVENUE_LIMIT] = review.limit
+        head[review.knowledge.share_limit] = review.limit
     yield dump(head)[:-1] + ', "clients": ['
     warnings = []
     for index, record in enumerate(_records(review)):
@@ -673,17 +627,6 @@ def _json(review: Review):
     totals = [{review.primary: value, "clients": clients, **({review.revenue: share} if review.revenue else {})}
               for value, clients, share in review.totals()]
     yield "\n], " + f'"totals": {dump(totals)}, "warnings": {dump(warnings)}' + "}\n"
-
-
-def _plural(forms: tuple, n: int, lang: str) -> str:
-    """French counts 0 and 1 in the singular, English only 1."""
-    singular = n <= 1 if lang == "fr" else n == 1
-    return forms[0 if singular else 1].format(n=n)
-
-
-def _percent(value, lang: str) -> str:
-    shown = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{shown.replace('.', ',')} %" if lang == "fr" else f"{shown}%"
 
 
 def _clip(text: str, width: int) -> str:

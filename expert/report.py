@@ -13,30 +13,7 @@ import textwrap
 
 from .advisor import Assessment
 from .knowledge import _show
-
-HEADINGS = {
-    "fr": {
-        "recommendation": "Recommandation", "reasons": "Raisons", "unknown": "Inconnues qui auraient compté",
-        "changes": "Ce qui changerait la recommandation", "next": "Prochaines étapes",
-        "how": "Comment ce verdict a été établi", "trace": "Règles déclenchées, dans l'ordre",
-        "if": "si {factor} : {value}", "unanswered": "sans réponse", "none": "aucune",
-        "client": "Client", "conditions": "à condition d'obtenir",
-        "together": "{first} et {second}, ensemble", "moves": "pourrait changer : {what}",
-        "would_become": "Deviendrait « {outcome} »", "or": " ou ", "then": " ; ", "source": "Source : {title}",
-        "more": "{count} autres éléments (raisons, changements) :",
-    },
-    "en": {
-        "recommendation": "Recommendation", "reasons": "Reasons", "unknown": "Unknowns that would have mattered",
-        "changes": "What would change the recommendation", "next": "Next steps",
-        "how": "How this verdict was reached", "trace": "Rules fired, in order",
-        "if": "if {factor} were: {value}", "unanswered": "unanswered", "none": "none",
-        "client": "Client", "conditions": "provided we see",
-        "together": "{first} and {second} together", "moves": "could change: {what}",
-        "would_become": "Would become “{outcome}”", "or": " or ", "then": "; ", "source": "Source: {title}",
-        "more": "{count} more (reasons, changes):",
-    },
-}
-
+from .messages import messages
 
 BRIEF_REASONS = 3              # reasons on the terminal's first screen
 BRIEF_OUTCOMES = 3             # outcomes shown under "what would change", and
@@ -59,64 +36,60 @@ class _Writer:
         self.brief = not (markdown or explain or full)
         self.more, self.hidden = more, 0
         self.k, self.lang = assessment.knowledge, assessment.language
-        self.h = HEADINGS[self.lang]
+        self.m = messages(self.lang, self.k.root)
+        self.h = self.m.report
         self.lines: list[str] = []
 
     def write(self) -> str:
-        a, k, lang = self.a, self.k, self.lang
+        a, k, colon = self.a, self.k, self.m.colon
+        e = a.explanation()
         client = a.case.client.get("name")
-        title = f"{self.h['recommendation']}: " if lang == "en" else f"{self.h['recommendation']} : "
-        title += k.outcomes[a.primary].labels[a.verdict[a.primary]](lang)
+        primary = e.outcomes[e.primary]
+        title = self.h["title"].format(outcome=primary["name"], value=primary["label"])
         if client:
             if self.md:  # the client's name shows as written, never as markup (as in the memo)
                 from .documents import _markdown_escape
                 client = _markdown_escape(client)
             title = f"{client} — {title}"
         self.lines.append(f"# {title}" if self.md else title)
-        for attribute in k.outcomes:
-            if attribute == a.primary:
+        for attribute, outcome in e.outcomes.items():
+            if attribute == e.primary:
                 continue
-            outcome = k.outcomes[attribute]
-            line = f"{outcome.label(lang)}{' :' if lang == 'fr' else ':'} {outcome.labels[a.verdict[attribute]](lang)}"
-            wanted = [k.findings[name].change(lang) for name in a.conditions(attribute)]
-            if wanted and a.verdict[attribute] != outcome.values[0]:
-                line += f" ({self.h['conditions']} : " if lang == "fr" else f" ({self.h['conditions']}: "
-                line += "; ".join(wanted) + ")"
+            line = f"{outcome['name']}{colon}{outcome['label']}"
+            wanted = [condition["text"] for condition in outcome["conditions"]]
+            if wanted and outcome["value"] != k.outcomes[attribute].values[0]:
+                line += f" ({self.h['conditions']}{colon}" + "; ".join(wanted) + ")"
             self.lines.append(line)
         if self.brief:
             self.next_steps()
         self.section("reasons")
-        reasons = a.reasons()
+        reasons = e.reasons
         if self.brief:
             self.hidden += max(0, len(reasons) - BRIEF_REASONS)
             reasons = reasons[:BRIEF_REASONS]
-        for firing in reasons:
-            rule = k.rule(firing.rule)
-            self.item(f"{rule.statement(lang)} [{rule.id}]" if self.explain else rule.statement(lang))
+        for reason in reasons:
+            self.item(f"{reason['statement']} [{reason['rule']}]" if self.explain else reason["statement"])
             titles = []
-            for source in rule.sources:
-                title = (k.sources.get(source.source) or {}).get("title") or source.source
+            for source in reason["sources"]:
                 if self.brief:
-                    titles.append(title) if title not in titles else None
+                    titles.append(source["title"]) if source["title"] not in titles else None
                 elif self.explain:
-                    self.quote(f"{source.source} : « {source.passage} »" if lang == "fr"
-                               else f"{source.source}: “{source.passage}”")
+                    self.quote(f"{source['id']}{colon}{self.m.quote(source['passage'])}")
                 else:
-                    self.quote(f"« {source.passage} » — {title}" if lang == "fr" else f"“{source.passage}” — {title}")
+                    self.quote(self.h["passage"].format(passage=self.m.quote(source["passage"]), title=source["title"]))
             for title in titles:
                 self.quote(self.h["source"].format(title=title))
         if a.changes is not None:
             if self.brief:
                 self.changes()
-            unknowns = a.unknowns or ()
-            if unknowns or not self.brief:      # the brief text leaves out an empty list
+            if e.unknown_detail or not self.brief:      # the brief text leaves out an empty list
                 self.section("unknown")
-                if not unknowns:
+                if not e.unknown_detail:
                     self.item(self.h["none"])
-                for unknown in unknowns:
-                    labels = [k.factors[f].label(lang) for f in unknown.factors]
+                for unknown in e.unknown_detail:
+                    labels = unknown["labels"]
                     name = labels[0] if len(labels) == 1 else self.h["together"].format(first=labels[0], second=labels[1])
-                    what = ", ".join(k.outcomes[attribute].label(lang).lower() for attribute, _ in unknown.moves)
+                    what = ", ".join(label.lower() for label in unknown["could_change_labels"])
                     self.item(f"{name} ({self.h['moves'].format(what=what)})")
             if not self.brief:
                 self.changes()
@@ -143,41 +116,39 @@ class _Writer:
 
     def next_steps(self):
         self.section("next")
-        for number, step in enumerate(self.a.next_steps(), 1):
+        for number, step in enumerate(self.a.explanation().next_steps, 1):
             self.item(step, bullet=f"{number}.")
 
     def changes(self):
         """Grouped by the recommendation they would lead to; the brief text keeps the few
         outcomes that come first (outcomes.yaml order, most severe last) and two changes each."""
-        k, lang = self.k, self.lang
         self.section("changes")
-        changes = self.a.what_would_change()
+        changes = self.a.explanation().changes
         if not changes:
             self.item(self.h["none"])
         groups: dict = {}
         for change in changes:
-            groups.setdefault(change.outcome, []).append(change)
+            groups.setdefault(change["outcome"], []).append(change)
         shown_groups = list(groups.items())
         if self.brief:
             self.hidden += sum(len(g) for _, g in shown_groups[BRIEF_OUTCOMES:])
             shown_groups = shown_groups[:BRIEF_OUTCOMES]
-        for outcome, group in shown_groups:
-            label = k.outcomes[group[0].attribute].labels[outcome](lang)
+        for label, group in shown_groups:
             if self.brief:
                 self.hidden += max(0, len(group) - BRIEF_CHANGES)
                 group = group[:BRIEF_CHANGES]
             values: dict = {}
             for change in group:
-                factor = k.factors[change.factor]
-                values.setdefault(factor.id, []).append(factor.value_label(change.value, lang))
-            items = [self.h["if"].format(factor=k.factors[f].label(lang).lower(), value=self.h["or"].join(shown))
-                     for f, shown in values.items()]
-            self.item(self.h["would_become"].format(outcome=label) + (" : " if lang == "fr" else ": ")
-                      + self.h["then"].join(items))
+                values.setdefault(change["label"], []).append(change["to"])
+            items = [self.h["if"].format(factor=factor.lower(), value=self.h["or"].join(shown))
+                     for factor, shown in values.items()]
+            self.item(self.h["would_become"].format(outcome=label) + self.m.colon + self.h["then"].join(items))
 
     def section(self, key: str):
+        label = self.k.outcomes[self.a.primary].label(self.lang)
+        heading = self.h[key].format(outcome=label, outcome_lower=label.lower())
         self.lines.append("")
-        self.lines.append(f"## {self.h[key]}" if self.md else self.h[key])
+        self.lines.append(f"## {heading}" if self.md else heading)
 
     def item(self, text: str, bullet: str = "-"):
         prefix = f"{bullet} " if bullet else ""

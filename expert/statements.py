@@ -73,8 +73,9 @@ def _satisfied(key, allowed, answers, findings) -> bool:
 
 
 def _normal(text: str) -> str:
-    """Case and white space do not matter when a wording is looked for in a letter."""
-    return " ".join(text.split()).casefold()
+    """Case, white space (no-break spaces too) and the apostrophe's form do not matter when a
+    wording is looked for in a letter: typography changes neither."""
+    return " ".join(text.replace("’", "'").split()).casefold()
 
 
 class Statements:

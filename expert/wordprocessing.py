@@ -56,6 +56,7 @@ def _context(layout: dict) -> dict:
                 "sender": [_rich(line) for line in letter["sender"]],
                 "recipient": [_rich(line) for line in letter["recipient"]],
                 "dateline": _rich(letter["dateline"]),
+                "mention": _rich(letter["mention"]) if letter.get("mention") else "",
                 "subject": _rich(f"{letter['subject_label']} {letter['subject']}".strip()),
                 "salutation": _rich(letter["salutation"]),
                 "closing": _rich(letter["closing"]),

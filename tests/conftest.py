@@ -1,7 +1,10 @@
-"""Shared fixtures: the shipped rule base, and running the real CLI in a subprocess."""
+"""Shared fixtures: the shipped rule base, and running the CLI in this process (`adieu`) or,
+where the process itself is the point (console script, signals, hangs), in a subprocess."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -12,6 +15,21 @@ import pytest
 from expert.advisor import Advisor
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The second tier (`pytest -m slow`, which .ci/run runs after `make test`): tests whose point
+# is a real terminal, a signal or a real process, and the fuzzing. `make test` skips them.
+SLOW_MODULES = {
+    "test_interview_e2e.py",   # the interview in a pseudo-terminal (pexpect)
+    "test_atomic_writes.py",   # writers killed and interrupted mid-write
+    "test_fuzz.py",            # documents fuzzed with hypothesis
+    "test_bad_inputs.py",      # every bad input in its own process, under a timeout
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +50,36 @@ def run_adieu(*args, cwd=None, input=None, timeout=60) -> subprocess.CompletedPr
                           capture_output=True, text=True, input=input, timeout=timeout, env=env)
 
 
+def run_here(*args, cwd=None, input=None, timeout=None) -> subprocess.CompletedProcess:
+    """Run `adieu ARGS` through cli.main in this process, with what a subprocess would give:
+    the exit status, and stdout and stderr as text (newlines as text mode reads them)."""
+    from expert.cli import main
+
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    stderr = io.StringIO()
+    stdin = io.StringIO(input or "")
+    previous = os.getcwd()
+    debug = os.environ.pop("ADIEU_DEBUG", None)
+    try:
+        os.chdir(cwd or ROOT)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            real_stdin, sys.stdin = sys.stdin, stdin
+            try:
+                status = main([str(arg) for arg in args])
+            except SystemExit as exit_:   # --help
+                status = exit_.code or 0
+            finally:
+                sys.stdin = real_stdin
+    finally:
+        os.chdir(previous)
+        if debug is not None:
+            os.environ["ADIEU_DEBUG"] = debug
+    stdout.flush()
+    out = stdout.buffer.getvalue().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    return subprocess.CompletedProcess(["adieu", *map(str, args)], status, out, stderr.getvalue())
+
+
 @pytest.fixture
 def adieu():
-    return run_adieu
+    """The CLI, in-process: `adieu(*args, cwd=..., input=...)` -> CompletedProcess."""
+    return run_here

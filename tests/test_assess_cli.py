@@ -160,3 +160,20 @@ def test_unknown_option_is_a_one_line_usage_error(adieu):
 def test_python_dash_m_and_help_work(adieu):
     done = adieu("--help")
     assert done.returncode == 0 and "assess" in done.stdout
+
+
+def test_the_console_script_and_python_m_expert_are_the_same_program():
+    """Installed as `adieu` (pyproject's console script) and runnable as `python -m expert`."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import run_adieu
+
+    script = Path(sys.executable).parent / "adieu"
+    case = ROOT / "examples" / "late-payer.yaml"
+    installed = subprocess.run([str(script), "assess", case, "--format", "json"], capture_output=True, text=True,
+                               timeout=60)
+    module = run_adieu("assess", case, "--format", "json")
+    assert installed.returncode == module.returncode == 0, installed.stderr + module.stderr
+    assert json.loads(installed.stdout) == json.loads(module.stdout)

@@ -63,7 +63,7 @@ def test_a_complete_french_letter_leaves_no_blank(advisor, tmp_path):
     assert "[" not in text and not rendered.blanks
     assert "Villeurbanne, le 3 mars 2025" in text
     assert "Lettre recommandée avec accusé de réception" in text
-    assert "Objet : Résiliation du contrat n° CT-2021-07 du 1er septembre 2021" in text
+    assert "Objet\u00a0: Résiliation du contrat n°\u00a0CT-2021-07 du 1er septembre 2021" in text
     assert "Par un précédent courrier du 15 janvier 2025" in text
     assert "12 rue des Lilas\n69003 Lyon" in text
     assert text.rstrip().endswith("Jean Martin\nGérant\nAtelier Martin")
@@ -109,11 +109,12 @@ def test_an_address_of_too_many_lines_is_refused(advisor):
 
 
 @pytest.mark.parametrize("contact,salutation,attention,closing", [
-    ("Mme Marie Dupont", "Madame,", "À l'attention de Madame Marie Dupont", "agréer, Madame, l'expression"),
-    ("M. Paul Bernard", "Monsieur,", "À l'attention de Monsieur Paul Bernard", "agréer, Monsieur, l'expression"),
-    ("Dr Lee Chen", "Docteur,", "À l'attention du Docteur Lee Chen", "agréer, Docteur, l'expression"),
-    ("Me Anne Roux", "Maître,", "À l'attention de Maître Anne Roux", "agréer, Maître, l'expression"),
-    ("Anne Roux", "Madame, Monsieur,", "À l'attention de Anne Roux", "agréer, Madame, Monsieur, l'expression"),
+    ("Mme Marie Dupont", "Madame,", "À l’attention de Madame Marie Dupont", "agréer, Madame, l’expression"),
+    ("M. Paul Bernard", "Monsieur,", "À l’attention de Monsieur Paul Bernard", "agréer, Monsieur, l’expression"),
+    ("Dr Lee Chen", "Docteur,", "À l’attention du Docteur Lee Chen", "agréer, Docteur, l’expression"),
+    ("Me Anne Roux", "Maître,", "À l’attention de Maître Anne Roux", "agréer, Maître, l’expression"),
+    ("Anne Roux", "Madame, Monsieur,", "À l’attention d’Anne Roux", "agréer, Madame, Monsieur, l’expression"),
+    ("Paul Bernard", "Madame, Monsieur,", "À l’attention de Paul Bernard", "agréer, Madame, Monsieur, l’expression"),
 ])
 def test_french_salutation_follows_the_contact(contact, salutation, attention, closing, advisor):
     from expert.documents import Documents

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_adieu
+from conftest import ROOT, run_here as run_adieu
 from expert.checker import Conditions, check
 from expert.engine import Engine
 from expert.errors import EngineError
@@ -224,7 +224,7 @@ def test_same_priority_rules_concluding_different_verdicts_for_one_case_are_a_co
 def test_conflict_example_is_a_case_on_which_the_engine_fails(kb):
     kb.replace("rules/recommendation.yaml", "then: {recommendation: renegotiate, priority: 20}",
                "then: {recommendation: renegotiate, priority: 12}")
-    knowledge = load_knowledge(kb.root, check=False)
+    knowledge = load_knowledge(kb.root)
     conditions = Conditions(knowledge)
     term = conditions.both_hold(knowledge.rule("address.small_concessions"), knowledge.rule("renegotiate.economics"))
     engine = Engine(knowledge, default_policy(knowledge))

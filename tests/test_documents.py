@@ -479,7 +479,7 @@ def test_letter_command_writes_the_kind_asked_for_even_against_the_recommendatio
 @pytest.mark.parametrize("args,expected", [
     (("memo", CASE, "--date", "2025-02-30"), "expected a date as YYYY-MM-DD"),
     (("memo", CASE, "--date", "03/03/2025"), "expected a date as YYYY-MM-DD"),
-    (("letter", CASE, "--kind", "goodbye"), "invalid choice"),
+    (("letter", CASE, "--kind", "goodbye"), "--kind must be auto or one of address, renegotiate, termination"),
     (("memo", CASE, "--format", "eml"), "invalid choice"),
     (("memo", ROOT / "no-such-case.yaml"), "no such file"),
 ])

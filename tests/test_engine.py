@@ -53,7 +53,7 @@ def test_equal_priorities_with_different_verdicts_are_a_reported_conflict(tmp_pa
                                                "then: {advice: wait, priority: 0}"))
     # The checker refuses such a rule base at load; a user policy can still create one at run time.
     with pytest.raises(EngineError, match="advice.sow, advice.wait conclude different advices .* priority 0"):
-        Advisor(knowledge=load_knowledge(root, check=False)).engine.reason({"frost": True})
+        Advisor(knowledge=load_knowledge(root)).engine.reason({"frost": True})
 
 
 def test_a_case_no_rule_concludes_is_an_error_not_a_silent_default(tmp_path):
@@ -62,7 +62,7 @@ def test_a_case_no_rule_concludes_is_an_error_not_a_silent_default(tmp_path):
     rules = root / "rules" / "garden.yaml"
     rules.write_text(rules.read_text().replace("    when: []\n", "    when:\n      - {answer: frost, is: false}\n"))
     with pytest.raises(EngineError, match="no rule concluded the advice"):
-        Advisor(knowledge=load_knowledge(root, check=False)).engine.reason({})
+        Advisor(knowledge=load_knowledge(root)).engine.reason({})
 
 
 def test_tiny_exponent_numbers_reach_durable_rules_in_plain_digits(advisor):
@@ -85,10 +85,10 @@ def test_many_cases_in_a_row_keep_memory_flat(advisor):
 
 
 def test_actions_are_resolved_by_name_through_the_host(advisor, monkeypatch):
-    import expert.engine as engine_module
+    import expert.durable_adapter as adapter
 
     asked = []
-    resolve = engine_module._Host.get_action
+    resolve = adapter._Host.get_action
 
     def get_action(host, name):
         action = resolve(host, name)
@@ -98,7 +98,7 @@ def test_actions_are_resolved_by_name_through_the_host(advisor, monkeypatch):
             return action(c)
         return counted
 
-    monkeypatch.setattr(engine_module._Host, "get_action", get_action)
+    monkeypatch.setattr(adapter._Host, "get_action", get_action)
     reasoning = Engine(advisor.knowledge, advisor.policy).reason({"payment_behaviour": "unpaid_invoices"})
     assert asked == [firing.rule for firing in reasoning.firings], "every firing ran the Host's action"
 
@@ -133,3 +133,24 @@ def test_the_shipped_rule_base_loads_from_the_package_fallback():
     knowledge = load_knowledge()
     assert knowledge.root.name == "knowledge"
     assert len(knowledge.rules) >= 40
+
+
+def test_a_rule_joining_any_finding_fires_once_per_case_and_records_every_finding(advisor):
+    """`finding: any` joins a group asserted once per case, not each finding: one firing,
+    whose trace names every matching finding (it used to fire once per finding)."""
+    answers = {"payment_behaviour": "often_late", "abusive_to_staff": "rude", "contract_breaches": "minor",
+               "issue_raised": "not_yet"}
+    answers = advisor.case({"answers": answers}).answers   # a valid case
+    grouped = Engine(advisor.knowledge, advisor.policy).reason(answers)
+    per_finding = Engine(advisor.knowledge, advisor.policy, group_any=False).reason(answers)
+    assert grouped.verdict == per_finding.verdict
+    assert {f.rule for f in grouped.firings} == {f.rule for f in per_finding.firings}
+    joiners = [r.id for r in advisor.knowledge.rules
+               if any(c.kind == "finding" and c.subject == "any" for c in r.conditions)]
+    fired = [f for f in grouped.firings if f.rule in joiners]
+    assert fired and len({f.rule for f in fired}) == len(fired), "each such rule fires once"
+    assert len(per_finding.firings) > len(grouped.firings)
+    for firing in fired:
+        before = {i for f in per_finding.firings if f.rule == firing.rule for i in f.findings}
+        names = lambda reasoning, indexes: {reasoning.firings[i].conclusion["finding"] for i in indexes}
+        assert names(grouped, firing.findings) == names(per_finding, before)

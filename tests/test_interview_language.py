@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from expert.interview import load_texts
-from expert.report import HEADINGS
+from expert.messages import messages
 
 ROOT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -31,8 +31,8 @@ def catalogue(knowledge, language: str, other: str) -> set:
     for outcome in knowledge.outcomes.values():
         pairs += [(t(language), t(other)) for t in outcome.labels.values()]
         pairs += [(s(language), s(other)) for steps in outcome.next_steps.values() for s in steps]
-    pairs += [(HEADINGS[language][key], HEADINGS[other][key]) for key in HEADINGS[language]
-              if isinstance(HEADINGS[language][key], str)]
+    headings, others = messages(language).report, messages(other).report
+    pairs += [(headings[key], others[key]) for key in headings if isinstance(headings[key], str)]
     notes = yaml.safe_load((ROOT_TEMPLATES / "documents.yaml").read_text(encoding="utf-8"))["notes"]
     pairs += [(text, notes[other].get(key, "")) for key, text in notes[language].items()]
     fragments = set()

@@ -24,6 +24,12 @@ PARTIES = {"client": {"name": "Client SA", "contact": "Mme Claire Petit", "email
 BASE = {"payment_behaviour": "often_late", "issue_raised": "warned_in_writing", "behaviour_trend": "stable"}
 
 
+def plain(text: str) -> str:
+    """A document on one line, apostrophes and no-break spaces as typed: the wording is
+    checked here, the typography in test_print.py."""
+    return " ".join(text.replace("’", "'").split())
+
+
 @pytest.fixture(scope="module")
 def documents() -> Documents:
     return Documents()
@@ -40,8 +46,8 @@ def termination(advisor, documents, language, answers, jurisdiction=None, today=
         data["jurisdiction"] = jurisdiction
     assessment = advisor.assess(advisor.case(data))
     context = documents._context(assessment, today, "termination", "letter", "post")
-    memo = " ".join(documents.memo(assessment, "md", today=today).content.split())
-    letter = " ".join(documents.letter(assessment, "text", "termination", today=today).content.split())
+    memo = plain(documents.memo(assessment, "md", today=today).content)
+    letter = plain(documents.letter(assessment, "text", "termination", today=today).content)
     return context["notice"], memo, letter
 
 
@@ -104,7 +110,7 @@ def test_prompt_exit_without_a_ground_gives_full_notice_and_the_memo_warns(advis
     case = {**data["case"], "answers": {**data["case"]["answers"], "relationship_years": 5}}
     assessment = assessor.assess(assessor.case(case))
     assert assessment.verdict["recommendation"] == "exit_now"
-    memo = " ".join(documents.memo(assessment, "md", today=TODAY).content.split())
+    memo = plain(documents.memo(assessment, "md", today=TODAY).content)
     notice = documents._context(assessment, TODAY, "termination", "letter", "post")["notice"]
     assert notice["chosen"] == "reasonable" and notice["reasonable_months"] == 5
     warning = {"fr": "rien dans le dossier ne justifie une rupture sans préavis",

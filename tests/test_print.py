@@ -72,7 +72,9 @@ def test_every_document_prints_as_a_pdf_with_its_parties_and_no_browser_artefact
     if what == "memo":
         assert squeezed(client.get("name") or client.get("contact") or "") in flat
     else:
-        assert squeezed(client.get("contact") or client.get("name")) in flat
+        # the contact by name, the honorific written out (« À l'attention de Madame Marie Dupont »)
+        contact = documents.settings.person(client.get("contact"))["name"]
+        assert squeezed(contact or client.get("name")) in flat
         assert squeezed(provider.get("signatory") or provider.get("name")) in flat
     context = documents._context(assessment, TODAY, None if what == "memo" else what, "letter")
     if what == "termination" and context["notice"]["days"] > 0:
@@ -189,7 +191,7 @@ def test_docx_letter_has_the_text_letters_paragraphs_in_named_styles(path, advis
     assert {"Adieu Sender", "Adieu Date", "Adieu Subject", "Adieu Closing", "Adieu Signature", "Body Text"} <= styles
     signature = [p.text for p in paragraphs if p.style.name == "Adieu Signature"]
     assert (assessment.case.provider.get("signatory") or assessment.case.provider["name"]) in signature
-    contact = assessment.case.client.get("contact") or assessment.case.client["name"]
+    contact = documents.settings.person(assessment.case.client.get("contact"))["name"] or assessment.case.client["name"]
     assert any(contact in p.text for p in paragraphs if p.style.name == "Adieu Recipient")
     assert not any(MARKS.search(p.text) for p in paragraphs)
 
@@ -198,7 +200,7 @@ def test_docx_raises_the_ordinal_and_memo_has_headings_and_running_header(adviso
     assessment = advisor.assess(advisor.load_case(CASE))
     word = WordDocument(io.BytesIO(documents.letter(assessment, "docx", today=date(2025, 3, 1)).content))
     [dateline] = [p for p in word.paragraphs if p.style.name == "Adieu Date"]
-    assert dateline.text == "Le 1er mars 2025"
+    assert dateline.text == "[lieu d’écriture], le 1er mars 2025"   # the case names no place of writing
     assert [(r.text, r.font.superscript) for r in dateline.runs if r.font.superscript] == [("er", True)]
     memo = WordDocument(io.BytesIO(documents.memo(assessment, "docx", today=TODAY).content))
     styles = [p.style.name for p in memo.paragraphs if p.text.strip()]

@@ -121,6 +121,7 @@ def letter():
     style(doc, "Adieu Recipient", left_indent=Cm(9.5), space_after=Pt(0))
     style(doc, "Adieu Date", alignment=WD_ALIGN_PARAGRAPH.RIGHT, space_before=Pt(12), space_after=Pt(12))
     style(doc, "Adieu Subject", bold=True, space_after=Pt(10))
+    style(doc, "Adieu Mention", space_after=Pt(10))
     style(doc, "Adieu Salutation", space_after=Pt(6))
     style(doc, "Adieu Last Paragraph", "Body Text", keep_with_next=True)
     style(doc, "Adieu Closing", "Body Text", keep_with_next=True)
@@ -131,6 +132,8 @@ def letter():
                        ("{%p endfor %}", "Normal"), ("", "Adieu Spacer"),
                        ("{%p for line in letter.recipient %}", "Normal"), ("{{r line }}", "Adieu Recipient"),
                        ("{%p endfor %}", "Normal"), ("{{r letter.dateline }}", "Adieu Date"),
+                       ("{%p if letter.mention %}", "Normal"), ("{{r letter.mention }}", "Adieu Mention"),
+                       ("{%p endif %}", "Normal"),
                        ("{{r letter.subject }}", "Adieu Subject"), ("{{r letter.salutation }}", "Adieu Salutation")):
         tag(doc, line, name)
     blocks(doc, "body")

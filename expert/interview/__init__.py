@@ -15,7 +15,8 @@ from pathlib import Path
 from ..case import PARTIES, case_from_data
 from ..errors import InputError, UsageError
 from ..files import read_document
-from ..knowledge import Knowledge, load_knowledge
+from ..checker import load_checked
+from ..knowledge import Knowledge
 from .conversation import Interview, InterviewPaused, resume_command, shown
 from .session import DEFAULT_NAME, Session, load_session
 from .terminal import PlainTerminal, Terminal
@@ -32,7 +33,7 @@ def interview_command(knowledge_dir=None, out=None, force=False, resume=None, an
     from ..advisor import Advisor
     from ..policy import load_policy
 
-    knowledge = load_knowledge(knowledge_dir)
+    knowledge = load_checked(knowledge_dir)
     texts = load_texts(knowledge)
     said = language or default_language()
     real_terminal = terminal is None

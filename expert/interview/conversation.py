@@ -16,12 +16,13 @@ import time
 from datetime import date
 from pathlib import Path
 
-from .. import explain
+from .. import answers, explain
 from ..case import MAX_TEXT, case_from_data
 from ..documents import LETTER_FILE, MEMO_FILE
-from ..errors import AdieuError, InputError
+from ..errors import AdieuError, InputError, InterviewPaused
 from ..files import slugify, write_atomic
-from ..knowledge import CHOICE_TYPES, LANGUAGES
+from ..conditions import CHOICE_TYPES
+from ..messages import LANGUAGES
 from .planner import Planner, Step
 from .session import DETAILS, GATE, Session
 from .terminal import BACK, SEPARATOR
@@ -35,12 +36,6 @@ BACK_TYPED = "<"                                    # typed alone on a text prom
 WHY_TYPED = "?"
 WHY, UNKNOWN, DONE, MORE, DETAILS_CHOICE = "why", "unknown", "done", "more", "details"
 BAR = 10                                            # cells of the progress bar
-
-
-class InterviewPaused(AdieuError):
-    """Ctrl-C or end of input: the session is saved and the message says how to resume."""
-
-    status = 130
 
 
 class Back(Exception):
@@ -308,20 +303,13 @@ class Interview:
             if cleaned.lower().endswith(unit.lower()):
                 cleaned = cleaned[:-len(unit)]
                 break
-        cleaned = cleaned.replace("%", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-        cleaned = cleaned.replace(self.t("decimal_mark"), ".").replace(",", ".")
-        try:
-            value = float(cleaned)
-        except ValueError:
-            raise ValueError(text) from None
-        if value.is_integer():
-            value = int(value)
+        if not answers.NUMBER.match(answers.SPACES.sub("", cleaned)):
+            raise ValueError(text)
 
         def fail(message):
             raise ValueError(message)
 
-        from ..case import answer_value
-        return answer_value(factor, value, fail)
+        return answers.from_text(factor, cleaned, fail)
 
     def _ask_gate(self, step: Step) -> bool:
         """One check for a theme: is each of these at its best? True = yes, all of them."""
@@ -458,7 +446,7 @@ class Interview:
     def _conclude(self) -> dict | None:
         """The verdict, then the names a letter needs, then the files. None: the user went
         back to the review."""
-        from ..documents import Documents
+        from ..documents import documents_for
         from ..report import render
 
         session, k = self.session, self.knowledge
@@ -466,7 +454,7 @@ class Interview:
         assessment = self.advisor.assess(case)
         self.terminal.say()
         self.terminal.say(render(assessment, "text", width=self.terminal.width()).rstrip("\n"))
-        documents = Documents()
+        documents = documents_for(k)
         self._at("verdict")
         while True:
             self.terminal.say()

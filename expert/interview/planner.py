@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import explain
-from ..compiler import holds
+from .. import conditions
+from ..conditions import holds
 from ..knowledge import Knowledge
 
 
@@ -162,9 +163,7 @@ def interactions(knowledge: Knowledge, rules: list, policy) -> dict:
         found = set()
         for rule in producers:
             name, severity = rule.conclusion["finding"], rule.conclusion.get("severity")
-            if ((condition.subject not in ("any", name))
-                    or (condition.severities is not None and severity not in condition.severities)
-                    or (condition.categories is not None and knowledge.findings[name].category not in condition.categories)
+            if (not conditions.matches(condition, name, severity, knowledge.findings[name].category)
                     or rule.id in seen):
                 continue
             if rule.id not in memo:
@@ -181,7 +180,7 @@ def interactions(knowledge: Knowledge, rules: list, policy) -> dict:
                     for factor in first:
                         partners[factor] |= second
         for condition in rule.conditions:
-            if condition.kind == "answer" and (condition.or_unknown or condition.unknown_only):
+            if condition.holds_unanswered:
                 for factor in partners:
                     partners[factor].add(condition.subject)
                 partners[condition.subject] |= set(knowledge.factors)

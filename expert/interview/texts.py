@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, KnowledgeError
-from ..files import read_document
-from ..knowledge import LANGUAGES, Knowledge, Text
+from ..errors import KnowledgeError
+from ..knowledge import Knowledge
+from ..messages import LANGUAGES
 from .session import DETAILS
 
 TEXTS_FILE = "interview.yaml"
@@ -35,15 +35,6 @@ REQUIRED_TEXTS = (
 
 
 @dataclass(frozen=True)
-class Need:
-    """When `attribute` concludes one of `values`, findings of `categories` matter too."""
-
-    attribute: str
-    values: tuple
-    categories: tuple
-
-
-@dataclass(frozen=True)
 class Texts:
     """`texts(key, language, name=value)`: the text in that language, filled in."""
 
@@ -60,45 +51,30 @@ class Texts:
 
 
 def load_texts(knowledge: Knowledge) -> Texts:
-    """Read knowledge/interview.yaml; a missing text or a wrong name is a KnowledgeError."""
-    path = Path(knowledge.root) / TEXTS_FILE
-    try:
-        doc = read_document(path)
-    except InputError as error:
-        raise KnowledgeError(path, error.detail, line=error.line) from None
-    data = doc.data if isinstance(doc.data, dict) else {}
-
-    def fail(message, *keys):
-        raise KnowledgeError(path, message, line=doc.line(*keys) or doc.line(*keys[:1]))
-
-    texts = {}
-    raw_texts = data.get("texts")
-    if not isinstance(raw_texts, dict):
-        fail("expected a mapping 'texts' of name: {fr, en}", "texts")
-    for key, value in raw_texts.items():
-        if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang].strip(" \n")
-                                              for lang in LANGUAGES):
-            fail(f"text '{key}' needs a non-empty text in each of {', '.join(LANGUAGES)}", "texts", key)
-        # Only line breaks are trimmed: a text such as ": " keeps its spaces.
-        texts[key] = Text(**{lang: value[lang].strip("\n") for lang in LANGUAGES})
+    """The interview's words (knowledge/interview.yaml, read with the rule base); a rule base
+    without them, or without a text the interview says, is a KnowledgeError."""
+    if knowledge.interview is None:
+        path, _ = knowledge.place(TEXTS_FILE)
+        raise KnowledgeError(path, "no such file: the interview needs its texts")
+    texts = knowledge.interview.texts
+    if any(key not in texts for key in REQUIRED_TEXTS):
+        texts = {**_shipped_texts(knowledge), **texts}
     missing = [key for key in REQUIRED_TEXTS if key not in texts]
     if missing:
-        fail(f"missing texts: {', '.join(missing)}", "texts")
-    needs = []
-    for index, raw in enumerate(data.get("documents") or []):
-        when = raw.get("when") if isinstance(raw, dict) else None
-        if not isinstance(when, dict) or len(when) != 1:
-            fail("each entry needs 'when: {OUTCOME: [values]}'", "documents", index)
-        (attribute, values), = when.items()
-        outcome = knowledge.outcomes.get(attribute)
-        values = values if isinstance(values, list) else [values]
-        if outcome is None or any(v not in outcome.values for v in values):
-            fail("'when' names an outcome of outcomes.yaml and some of its values", "documents", index)
-        categories = raw.get("categories")
-        if not isinstance(categories, list) or any(c not in knowledge.categories for c in categories):
-            fail("'categories' is a list of categories of findings.yaml", "documents", index)
-        needs.append(Need(attribute, tuple(values), tuple(categories)))
-    return Texts(texts, tuple(needs))
+        path, line = knowledge.place(TEXTS_FILE, ("texts",))
+        raise KnowledgeError(path, f"missing texts: {', '.join(missing)}", line=line or None)
+    return Texts(texts, knowledge.interview.needs)
+
+
+def _shipped_texts(knowledge: Knowledge) -> dict:
+    """The shipped interview's words: the buttons, hints and headings a rule base of its own
+    does not need to repeat (its questions and documents are its own)."""
+    from ..knowledge import default_knowledge_dir, load_knowledge
+
+    if Path(knowledge.root).resolve() == Path(default_knowledge_dir()).resolve():
+        return {}
+    shipped = load_knowledge().interview
+    return dict(shipped.texts) if shipped else {}
 
 
 def default_language() -> str:
