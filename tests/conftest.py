@@ -32,6 +32,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+# The parties of a case built in a test: a letter needs names and e-mail addresses.
+PARTIES = {"client": {"name": "Client SA", "contact": "Mme Claire Petit", "email": "claire@client.example"},
+           "provider": {"name": "Atelier", "signatory": "Jean Martin", "email": "jean@atelier.example"}}
+
+
+def plain(text: str) -> str:
+    """A document on one line, apostrophes and no-break spaces as typed: the wording is
+    checked here, the typography in test_print.py."""
+    return " ".join(text.replace("’", "'").split())
+
+
+@pytest.fixture(scope="module")
+def documents():
+    from expert.documents import Documents
+
+    return Documents()
+
+
 @pytest.fixture(scope="session")
 def advisor() -> Advisor:
     return Advisor()

@@ -12,27 +12,14 @@ import pytest
 import yaml
 
 from expert.advisor import Advisor
-from expert.documents import Documents
 from expert.law import Law, add_months
 from expert.policy import load_policy
 from scenario_files import load_scenario
+from conftest import PARTIES, plain
 
 TODAY = date(2025, 3, 3)          # a Monday: a registered letter is received on Thursday 6 March
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
-PARTIES = {"client": {"name": "Client SA", "contact": "Mme Claire Petit", "email": "claire@client.example"},
-           "provider": {"name": "Atelier", "signatory": "Jean Martin", "email": "jean@atelier.example"}}
 BASE = {"payment_behaviour": "often_late", "issue_raised": "warned_in_writing", "behaviour_trend": "stable"}
-
-
-def plain(text: str) -> str:
-    """A document on one line, apostrophes and no-break spaces as typed: the wording is
-    checked here, the typography in test_print.py."""
-    return " ".join(text.replace("’", "'").split())
-
-
-@pytest.fixture(scope="module")
-def documents() -> Documents:
-    return Documents()
 
 
 @pytest.fixture(scope="module")

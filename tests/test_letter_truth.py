@@ -17,27 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expert.advisor import Advisor
-from expert.documents import Documents
 from expert.policy import load_policy
 from scenario_files import load_scenario, scenario_paths
 from strategies import answers_of
+from conftest import PARTIES, plain
 
 TODAY = date(2025, 3, 3)
 KINDS = ("termination", "address", "renegotiate")
 LANGUAGES = ("fr", "en")
-PARTIES = {"client": {"name": "Client SA", "contact": "Mme Claire Petit", "email": "claire@client.example"},
-           "provider": {"name": "Atelier", "signatory": "Jean Martin", "email": "jean@atelier.example"}}
-
-
-def plain(text: str) -> str:
-    """A document on one line, apostrophes and no-break spaces as typed: the wording is
-    checked here, the typography in test_print.py."""
-    return " ".join(text.replace("’", "'").split())
-
-
-@pytest.fixture(scope="module")
-def documents() -> Documents:
-    return Documents()
 
 
 def findings_of(assessment) -> set:
