@@ -153,7 +153,7 @@ def test_missing_invoice_details_are_blanks_listed_in_the_notes_and_the_memo(adv
     assert "[numéros des factures]" in rendered.blanks
     memo = plain(documents.memo(assessment, "md", today=TODAY).content)
     assert documents.planned_kind(assessment) == "address"
-    assert "## À compléter avant l'envoi" in memo and r"\[numéros des factures\]" in memo
+    assert "## À compléter avant l'envoi" in memo and r"\[numéros des factures\]" in memo and r"\[\[" not in memo
 
 
 def test_given_invoice_details_fill_the_formal_demand(advisor, documents):
