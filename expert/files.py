@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -690,3 +691,19 @@ def slugify(name: str, length: int = 60) -> str:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return slug[:length].rstrip("-") or "client"
+
+
+def reopen_closed_streams() -> None:
+    """A standard stream the caller closed (`adieu interview <&-`) is opened on the null device,
+    as `< /dev/null` or `> /dev/null` would: reading it gives end of file and the command says
+    what it needs, instead of failing on a missing stream; and no file opened later can take
+    its descriptor, where stray writes to it would land."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", errors="backslashreplace",
+                                closefd=False))
