@@ -310,6 +310,7 @@ def main(argv=None) -> int:
 
     parser = build_parser()
     previous = signal.signal(signal.SIGTERM, _terminate)
+    args = None
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -319,14 +320,15 @@ def main(argv=None) -> int:
     except AdieuError as error:
         from .files import terminal_safe
 
-        message = str(error) if str(error).startswith("adieu") else f"adieu: {error}"
+        said = _in_language(error, args)
+        message = said if said.startswith("adieu") else f"adieu: {said}"
         print(terminal_safe(message), file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
-        print("adieu: interrupted", file=sys.stderr)
+        print(f"adieu: {_said(args, 'interrupted')}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Terminated:
-        print("adieu: terminated", file=sys.stderr)
+        print(f"adieu: {_said(args, 'terminated')}", file=sys.stderr)
         return EXIT_TERMINATED
     except BrokenPipeError:
         return 0
@@ -340,6 +342,34 @@ def main(argv=None) -> int:
         return EXIT_INTERNAL
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _language(args, error=None) -> str:
+    """The language the user reads: the one the error was said in (an interview's), the
+    --language asked for, else the locale's (LANG), English by default."""
+    from .messages import locale_language
+
+    return getattr(error, "language", None) or getattr(args, "language", None) or locale_language()
+
+
+def _in_language(error, args) -> str:
+    """The error in the user's language; as written when the words cannot be read (a broken
+    installation must still say what went wrong)."""
+    try:
+        from .messages import error_message
+
+        return error_message(error, _language(args, error))
+    except Exception:
+        return str(error)
+
+
+def _said(args, key: str) -> str:
+    try:
+        from .messages import say
+
+        return say(_language(args), key)
+    except Exception:
+        return key
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ class AdieuError(Exception):
     """A problem the user can act on; `status` is the process exit status."""
 
     status = 1
+    language = None     # the language the user was reading when it happened, if known
 
     def __init__(self, message: str):
         super().__init__(message)

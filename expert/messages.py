@@ -2,18 +2,21 @@
 
 templates/messages/<code>.yaml holds, for one language, the headings of `adieu assess` and
 `adieu portfolio`, its punctuation (the colon, quotation marks), how numbers and percentages
-are written and which counts are singular; languages.yaml names the default language. A
-rule base may bring its own templates/messages/<code>.yaml: its words replace the shipped
-ones key by key. Adding a language is adding these files (and the language's texts in the
-rule base and its templates), not editing Python.
+are written, which counts are singular, and the errors about a file the user gave (a case,
+a policy, a session) in that language; languages.yaml names the default language and the
+language of a locale Adieu does not speak. A rule base may bring its own
+templates/messages/<code>.yaml: its words replace the shipped ones key by key. Adding a
+language is adding these files (and the language's texts in the rule base and its
+templates), not editing Python.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import TemplateError
+from .errors import InputError, KnowledgeError, TemplateError
 from .files import read_document
 from .resources import PACKAGE, data_dir
 
@@ -94,9 +97,13 @@ def messages(language: str, rule_base: Path | None = None) -> Messages:
     return Messages(language, data)
 
 
-def locale_language(environ) -> str:
-    """The language the locale asks for (LC_ALL, LC_MESSAGES or LANG), else languages.yaml's
-    locale_fallback."""
+def locale_language(environ=None) -> str:
+    """The language the locale asks for: the first of LC_ALL, LC_MESSAGES, LANG that is set,
+    when it starts with one of a language's `locale` prefixes; else languages.yaml's
+    locale_fallback. The one place that reads the locale (the interview and the errors)."""
+    import os
+
+    environ = os.environ if environ is None else environ
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name)
         if value:
@@ -105,3 +112,84 @@ def locale_language(environ) -> str:
                     return language
             break
     return LOCALE_FALLBACK
+
+
+# -- errors in the user's language ------------------------------------------------------------
+#
+# The program writes its errors in English; a language's `errors` section says each of them
+# in that language: `messages` maps the English message, with {name} for what the message
+# fills in, to its translation; `words` translates what some of them fill in (the YAML and
+# JSON readers' and the e-mail check's reasons, "a mapping"), "*" standing for any other.
+# Whatever the catalogue does not know stays as the program wrote it.
+
+PLACE = re.compile(r"\{([a-z_]+)\}")
+
+
+def _pattern(english: str, flags=0):
+    """The English message as a regular expression: each {name} matches what it was filled with."""
+    parts, names, end = [], [], 0
+    for match in PLACE.finditer(english):
+        parts.append(re.escape(english[end:match.start()]))
+        parts.append(f"(?P<{match.group(1)}>.+?)")
+        names.append(match.group(1))
+        end = match.end()
+    parts.append(re.escape(english[end:]))
+    return re.compile("".join(parts), re.DOTALL | flags), tuple(names)
+
+
+def _compiled(entries: dict, flags=0) -> tuple:
+    """(pattern, names, translation), the most specific message first (the most words of its
+    own), so that "invalid YAML: character U+{code} ..." wins over "invalid YAML: {problem}"."""
+    if not isinstance(entries, dict):
+        return ()
+    found = [(*_pattern(english, flags), text) for english, text in entries.items()
+             if isinstance(english, str) and isinstance(text, str) and english != "*"]
+    return tuple(sorted(found, key=lambda entry: -len(PLACE.sub("", entry[0].pattern))))
+
+
+@lru_cache(maxsize=8)
+def _error_catalogue(language: str) -> tuple:
+    errors = messages(language).data.get("errors") or {}
+    words = errors.get("words") or {}
+    # A reason is matched whatever the case of its first letter (some messages lower it).
+    return _compiled(errors.get("messages")), {name: (_compiled(entries, re.IGNORECASE), entries.get("*"))
+                                                 for name, entries in words.items() if isinstance(entries, dict)}
+
+
+def translate(text: str, language: str) -> str:
+    """One of the program's English messages in `language`; unchanged when the catalogue
+    does not have it (and in English)."""
+    found = _match(_error_catalogue(language)[0], text)
+    if found is None:
+        return text
+    translation, fills = found
+    words = _error_catalogue(language)[1]
+    for name, value in fills.items():
+        if name in words:
+            said = _match(words[name][0], value)
+            fills[name] = said[0].format(**said[1]) if said else words[name][1] or value
+    return translation.format(**fills)
+
+
+def _match(catalogue: tuple, text: str):
+    for pattern, names, translation in catalogue:
+        match = pattern.fullmatch(text)
+        if match:
+            return translation, {name: match.group(name) for name in names}
+    return None
+
+
+def error_message(error, language: str) -> str:
+    """An error as the user reads it: one line (file, line, key, what was expected) in their
+    language for a file they gave; the rule base's errors, meant for its authors, stay as
+    written, and so does any error whose text is already the user's language."""
+    if isinstance(error, InputError) and not isinstance(error, KnowledgeError):
+        detail = translate(error.detail, language)
+        if detail != error.detail:
+            return str(InputError(error.file, detail, key=error.key, line=error.line))
+    return str(error)
+
+
+def say(language: str, key: str, **values) -> str:
+    """A line of the command itself (`cli` in templates/messages/<language>.yaml)."""
+    return messages(language).data["cli"][key].format(**values)

@@ -32,6 +32,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english_locale():
+    """Every test reads the program in the default locale (English), whatever the locale of
+    the machine that runs it (session-wide, before any fixture runs a command); a test of
+    another language sets LANG itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("LC_ALL", "LC_MESSAGES"):
+            patch.delenv(name, raising=False)
+        patch.setenv("LANG", "C.UTF-8")
+        yield
+
+
 @pytest.fixture(scope="session")
 def advisor() -> Advisor:
     return Advisor()

@@ -20,7 +20,8 @@ from prompt_toolkit.output import DummyOutput
 
 from expert.errors import InputError
 from expert.files import slugify
-from expert.interview import InterviewPaused, Terminal, default_language, interview_command, load_texts
+from expert.interview import InterviewPaused, Terminal, interview_command, load_texts
+from expert.messages import locale_language
 from expert.interview.planner import Planner, interactions
 from expert.interview.session import DEFAULT_NAME, Session, load_session
 
@@ -605,7 +606,7 @@ def test_default_language_follows_the_locale(monkeypatch, environment, expected)
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    assert default_language() == expected
+    assert locale_language() == expected
 
 
 def test_folder_is_named_after_the_client():

@@ -13,29 +13,40 @@ import sys
 from pathlib import Path
 
 from ..case import PARTIES, case_from_data
-from ..errors import InputError, UsageError
+from ..errors import AdieuError, InputError, UsageError
 from ..files import read_document
 from ..checker import load_checked
 from ..knowledge import Knowledge
+from ..messages import locale_language
 from .conversation import Interview, InterviewPaused, resume_command, shown
 from .session import DEFAULT_NAME, Session, load_session
 from .terminal import PlainTerminal, Terminal
-from .texts import Texts, default_language, load_texts
+from .texts import Texts, load_texts
 
-__all__ = ["InterviewPaused", "PlainTerminal", "Terminal", "default_language", "interview_command",
-           "load_texts", "resume_command"]
+__all__ = ["InterviewPaused", "PlainTerminal", "Terminal", "interview_command", "load_texts", "resume_command"]
 
 
 def interview_command(knowledge_dir=None, out=None, force=False, resume=None, answers=None, policy=None,
                       language=None, plain=False, terminal=None) -> dict:
     """`adieu interview`: start, resume or continue an interview. `resume` is None (do not),
-    "" (the default session file) or a path."""
+    "" (the default session file) or a path. An error is said in the interview's language:
+    the session's once it is known, else --language, else the locale's."""
+    where: dict = {}        # the session, once there is one: its language is the user's
+    try:
+        return _interview(knowledge_dir, out, force, resume, answers, policy, language, plain, terminal, where)
+    except AdieuError as error:
+        session = where.get("session")
+        error.language = error.language or (session and session.language) or language or locale_language()
+        raise
+
+
+def _interview(knowledge_dir, out, force, resume, answers, policy, language, plain, terminal, where) -> dict:
     from ..advisor import Advisor
     from ..policy import load_policy
 
     knowledge = load_checked(knowledge_dir)
     texts = load_texts(knowledge)
-    said = language or default_language()
+    said = language or locale_language()
     real_terminal = terminal is None
     if real_terminal and not plain and not sys.stdin.isatty():
         raise UsageError(texts("no_terminal", said))
@@ -55,12 +66,13 @@ def interview_command(knowledge_dir=None, out=None, force=False, resume=None, an
         session = Session(path)
         if path.exists():
             saved = load_session(path, knowledge)
-            if _resume_instead(saved, texts, terminal, language or saved.language or default_language()):
+            if _resume_instead(saved, texts, terminal, language or saved.language or locale_language()):
                 session, resumed = saved, True
         if not resumed and answers:
             _start_from_case(session, answers, knowledge)
     if language:
         session.language = language
+    where["session"] = session
     if out:
         session.out = str(Path(out).resolve())
     if policy:

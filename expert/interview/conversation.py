@@ -22,11 +22,11 @@ from ..documents import LETTER_FILE, MEMO_FILE
 from ..errors import AdieuError, InputError, InterviewPaused
 from ..files import slugify, write_atomic
 from ..conditions import CHOICE_TYPES
-from ..messages import LANGUAGES
+from ..messages import LANGUAGES, locale_language
 from .planner import Planner, Step
 from .session import DETAILS, GATE, Session
 from .terminal import BACK, SEPARATOR
-from .texts import Texts, default_language
+from .texts import Texts
 
 CASE_FILE = "case.yaml"
 FIRST_DETAILS = ("client.name", "provider.name")   # who the interview is about: asked first
@@ -58,7 +58,7 @@ class Interview:
 
     @property
     def language(self) -> str:
-        return self.session.language or default_language()
+        return self.session.language or locale_language()
 
     def t(self, key: str, **values) -> str:
         return self.texts(key, self.language, **values)

@@ -8,7 +8,6 @@ and no Python branches on the language.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,12 +75,3 @@ def _shipped_texts(knowledge: Knowledge) -> dict:
     shipped = load_knowledge().interview
     return dict(shipped.texts) if shipped else {}
 
-
-def default_language() -> str:
-    """From the locale: the language the first of LC_ALL, LC_MESSAGES, LANG that is set
-    starts with, when Adieu speaks it; English otherwise."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return next((lang for lang in LANGUAGES if value.lower().startswith(lang)), "en")
-    return "en"
