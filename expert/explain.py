@@ -188,6 +188,9 @@ class Explanation:
                could_change_labels}]: what each unknown (or pair) could move, ranked
     changes:   [{factor, label, from, to, from_value, to_value, attribute, value, outcome,
                rank}]: single answers that would move the primary outcome
+    next_steps: the verdict's next steps as text, a source named by its id (JSON, memo)
+    steps:     [{text, source, part, title}]: the same steps, `text` with {source} where
+               the source is cited, for a view that names it by its title (the terminal)
     """
 
     language: str
@@ -201,6 +204,7 @@ class Explanation:
     unknown_detail: list
     changes: list
     next_steps: list
+    steps: list = ()
 
 
 def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_found=None,
@@ -257,10 +261,19 @@ def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_f
             "rank": k.outcomes[c.attribute].values.index(c.outcome),
         } for c in changes_found if c.attribute == primary]
     made = {f["finding"] for f in findings}
-    steps = [step(lang) for step in k.outcomes[primary].next_steps.get(verdict[primary], ())
+    steps = [{"text": step(lang), "source": step.source, "part": step.part(lang) if step.part else None,
+              "title": _source_title(k, step.source) if step.source else None}
+             for step in k.outcomes[primary].next_steps.get(verdict[primary], ())
              if step.finding is None or step.finding in made]
     return Explanation(lang, primary, verdict, outcomes, listed, findings, problems, unknown, unknown_detail,
-                       moves, steps)
+                       moves, [cited(step, step["source"]) for step in steps], steps)
+
+
+def cited(step: dict, name: str | None) -> str:
+    """A next step's text with its source named `name` (an id, or a title for the user)."""
+    if not step["source"]:
+        return step["text"]
+    return step["text"].replace("{source}", f"{name}, {step['part']}" if step["part"] else name)
 
 
 def _source_title(knowledge: Knowledge, source_id: str) -> str:

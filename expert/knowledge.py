@@ -80,13 +80,15 @@ class Factor:
 
 
 class Step(Text):
-    """A next step; with `finding`, shown only to a case where that finding was made."""
+    """A next step; with `finding`, shown only to a case where that finding was made. With
+    `source` (a sources.yaml id) and `part` (e.g. "step 1"), its text holds {source} where
+    the view cites it: by title for the user, by id in --explain, JSON and the memo."""
 
-    __slots__ = ("finding",)
+    __slots__ = ("finding", "source", "part")
 
-    def __init__(self, finding: str | None = None, **texts):
+    def __init__(self, finding: str | None = None, source: str | None = None, part: Text | None = None, **texts):
         super().__init__(**texts)
-        self.finding = finding
+        self.finding, self.source, self.part = finding, source, part
 
 
 @dataclass(frozen=True)
@@ -450,11 +452,22 @@ class _Reader:
         return Outcome(attribute, self._text(doc, keys + ("label",)), values, labels, next_steps)
 
     def _step(self, doc, keys) -> Step:
-        text = self._text(doc, keys, also=("finding",))
+        text = self._text(doc, keys, also=("finding", "source", "part"))
         finding = self._get(doc, keys + ("finding",), None)
         if finding is not None and finding not in self.findings:
             self._fail(doc, keys + ("finding",), f"unknown finding '{finding}'")
-        return Step(finding, **text.texts)
+        source = self._get(doc, keys + ("source",), None)
+        if source is not None and source not in self.sources:
+            self._fail(doc, keys + ("source",), f"unknown source '{source}' (expected one of {', '.join(self.sources)})")
+        part = self._text(doc, keys + ("part",)) if self._get(doc, keys + ("part",), None) is not None else None
+        if part is not None and source is None:
+            self._fail(doc, keys + ("part",), "'part' is the part of a 'source': name the source too")
+        for language, words in text.texts.items():
+            if words.count("{source}") != (source is not None) or words.replace("{source}", "").count("{"):
+                self._fail(doc, keys + (language,), "a step that names a 'source' says {source} once where it is "
+                                                    "cited, and has no other braces" if source else
+                                                    "a step has no braces unless it names a 'source'")
+        return Step(finding, source, part, **text.texts)
 
     def _rule(self, doc, index, layer, order=None) -> Rule:
         keys = ("rules", index)

@@ -58,8 +58,9 @@ class _Writer:
             line = f"{outcome['name']}{colon}{outcome['label']}"
             wanted = [condition["text"] for condition in outcome["conditions"]]
             if wanted and outcome["value"] != k.outcomes[attribute].values[0]:
-                line += f" ({self.h['conditions']}{colon}" + "; ".join(wanted) + ")"
-            self.lines.append(line)
+                line += f" ({self.h['conditions']}{colon}" + self.h["then"].join(wanted) + ")"
+            # Wrapped between words, as the items are: a terminal would cut a word in two.
+            self.lines.extend([line] if self.md else _wrap(line, self.width, subsequent_indent="  "))
         if self.brief:
             self.next_steps()
         self.section("reasons")
@@ -115,9 +116,13 @@ class _Writer:
         return "\n".join(self.lines) + "\n"
 
     def next_steps(self):
+        """A step's source by its title; by its id with --explain, beside the rule ids."""
+        from .explain import cited
+
         self.section("next")
-        for number, step in enumerate(self.a.explanation().next_steps, 1):
-            self.item(step, bullet=f"{number}.")
+        for number, step in enumerate(self.a.explanation().steps, 1):
+            name = step["source"] if self.explain else self.m.quote(step["title"] or "")
+            self.item(cited(step, name), bullet=f"{number}.")
 
     def changes(self):
         """Grouped by the recommendation they would lead to; the brief text keeps the few
@@ -156,11 +161,16 @@ class _Writer:
         if self.md:
             self.lines.append(f"{prefix or '- '}{text}")
         else:
-            self.lines.extend(textwrap.wrap(text, self.width, initial_indent=indent + prefix,
+            self.lines.extend(_wrap(text, self.width, initial_indent=indent + prefix,
                                             subsequent_indent=indent + " " * len(prefix)) or [indent + prefix])
 
     def quote(self, text: str):
         if self.md:
             self.lines.append(f"  > {text}")
         else:
-            self.lines.extend(textwrap.wrap(text, self.width, initial_indent="      ", subsequent_indent="      "))
+            self.lines.extend(_wrap(text, self.width, initial_indent="      ", subsequent_indent="      "))
+
+
+def _wrap(text: str, width: int, **indents) -> list:
+    """Lines broken between words only: an id, an address or a compound word stays whole."""
+    return textwrap.wrap(text, width, break_on_hyphens=False, **indents)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -43,6 +44,67 @@ def test_text_verdict_fits_a_screen_next_steps_first_and_names_sources_by_title(
     assert "Source : Il faut virer les mauvais clients !" in text
     assert text.count("\n") <= 40
     assert text.rstrip().endswith(f"adieu assess {ROOT / 'examples' / 'late-payer.yaml'} --explain")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_next_steps_name_their_article_by_title_for_the_user_and_by_id_for_a_programmer(path, advisor, knowledge):
+    """The terminal (brief or full) and Markdown name an article by its title; --explain,
+    the JSON result (and so the memo) keep its id, as they keep the rule ids."""
+    from expert.report import render
+
+    assessment = advisor.assess(advisor.load_case(path))
+    steps = assessment.explanation().steps
+    cited = [step for step in steps if step["source"]]
+    for form, options in (("text", {}), ("text", {"full": True}), ("md", {})):
+        shown = _flat(render(assessment, form, **options))
+        assert not [s for s in knowledge.sources if s in shown], (form, options)
+        for step in cited:
+            assert _flat(step["text"].split("{source}")[0]) in shown and step["title"] in shown
+            assert "{source}" not in shown
+    explained = _flat(render(assessment, "text", explain=True))
+    data = assessment.to_dict()["next_steps"]
+    for step, text in zip(steps, data):
+        assert "{" not in text
+        if step["source"]:
+            named = f"{step['source']}, {step['part']}" if step["part"] else step["source"]
+            assert f"({named})" in text and f"({named})" in explained
+
+
+def test_every_next_step_that_cites_an_article_names_a_known_source(knowledge):
+    steps = [s for outcome in knowledge.outcomes.values() for values in outcome.next_steps.values() for s in values]
+    assert sum(1 for s in steps if s.source) >= 10
+    for step in steps:
+        for language, text in step.texts.items():
+            assert ("{source}" in text) == (step.source is not None), (language, text)
+            assert not [s for s in knowledge.sources if s in text.replace("{source}", "")], text
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda step: step.pop("source"), "has no braces unless it names a 'source'"),
+    (lambda step: step.update(source="nowhere"), "unknown source 'nowhere'"),
+    (lambda step: step.update(en=step["en"].replace(" ({source})", "")), "says {source} once"),
+])
+def test_a_next_step_that_cites_wrongly_is_refused_where_it_is_written(change, problem, tmp_path):
+    import shutil
+
+    import yaml
+
+    from expert.errors import KnowledgeError
+    from expert.knowledge import load_knowledge
+
+    root = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", root)
+    data = yaml.safe_load((root / "outcomes.yaml").read_text(encoding="utf-8"))
+    step = next(s for s in data["outcomes"]["recommendation"]["next_steps"]["keep"] if "source" in s)
+    change(step)
+    (root / "outcomes.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=re.escape(problem)) as refused:
+        load_knowledge(root)
+    assert refused.value.file.endswith("outcomes.yaml") and refused.value.line
 
 
 def test_explain_keeps_the_rule_ids_and_every_reason(adieu):
