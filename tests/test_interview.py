@@ -23,7 +23,7 @@ from expert.files import slugify
 from expert.interview import InterviewPaused, Terminal, interview_command, load_texts
 from expert.messages import locale_language
 from expert.interview.planner import Planner, interactions
-from expert.interview.session import DEFAULT_NAME, Session, load_session
+from expert.interview.session import DEFAULT_NAME, VERSION, Session, load_session
 
 # "j" moves down in a questionary list, like the arrow key; an escape sequence (\x1b[B) could
 # be split between two reads of the pipe and taken for a lone Escape.
@@ -502,7 +502,7 @@ def test_a_session_saved_by_the_previous_version_is_still_resumed(here, keys, ad
     assert isinstance(run.error, InterviewPaused), run.screen
     saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
     assert saved.answers == {"payment_behaviour": "on_time", "discount_pressure": False}
-    assert json.loads((here / DEFAULT_NAME).read_text(encoding="utf-8"))["version"] == 2
+    assert json.loads((here / DEFAULT_NAME).read_text(encoding="utf-8"))["version"] == VERSION
 
 
 def test_session_round_trips_every_field(here, knowledge):
@@ -550,6 +550,62 @@ def test_revisiting_an_answer_from_a_case_file_asks_it_again(here, keys, advisor
     assert isinstance(run.error, InterviewPaused)
     saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
     assert saved.answers["payment_behaviour"] == "often_late" and saved.queue == []
+
+
+def test_the_tick_box_screen_goes_back_and_keeps_its_ticks_when_come_back_to(here, keys, advisor):
+    """Escape on the tick-box screen returns to the question before it; going back to it
+    from the first question it queued shows the ticks still waiting to be asked."""
+    (here / "mine.yaml").write_text(yaml.safe_dump({
+        "language": "en", "answers": {"payment_behaviour": "on_time", "discount_pressure": False}}), encoding="utf-8")
+    keys.details()                      # the names, missing from the case file, come first
+    keys.parts.append("\x1b")           # Escape on the tick-box screen: back to the business's name
+    keys.confirm()                      # Enter keeps the name
+    keys.parts.append(" " + ENTER)      # tick "Payments" and go on
+    keys.parts.append("\x1b")           # back from the payments question to the tick-box screen
+    keys.confirm()                      # Enter: "Payments" is still ticked
+    keys.pick("payment_behaviour", "often_late").interrupt()
+    run = run_interview(str(keys), answers="mine.yaml")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    assert run.screen.count("Answers taken from mine.yaml: 2.") == 2
+    assert run.screen.count("Which of these answers do you want to revisit? 1 to revisit") == 2
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.provider["name"] == "Atelier Martin"
+    assert saved.answers["payment_behaviour"] == "often_late"
+    assert saved.history[-2:] == ["revisit", "payment_behaviour"]
+
+
+def test_plain_tick_box_screen_goes_back_keeps_its_ticks_and_unticks(here, adieu, advisor):
+    (here / "mine.yaml").write_text(yaml.safe_dump({
+        "language": "en", "answers": {"payment_behaviour": "on_time", "abusive_to_staff": "rude",
+                                      "issue_raised": "not_yet"}}), encoding="utf-8")
+    back = str(len(advisor.knowledge.factors["payment_behaviour"].values) + 3)   # after "I don't know", "why?"
+    lines = ["Dupont SARL", "Atelier Martin",
+             "<", "",                   # back from the tick-box screen to the business's name, kept
+             "1 3",                     # tick payments and steps taken
+             back, "",                  # back from payments: Enter keeps both ticks
+             "<", "1",                  # back again ("<" as on a text prompt): tick payments only
+             "3"]                       # payments: often late; then stop
+    done = adieu("interview", "--plain", "--answers", "mine.yaml", cwd=here, input="\n".join(lines) + "\n")
+    assert done.returncode == 130, done.stdout[-2000:] + done.stderr
+    hint = "Numbers separated by spaces: (Enter alone{}; < for the previous question)"
+    assert done.stdout.count(hint.format(" for none")) == 2
+    assert done.stdout.count(hint.format(" keeps 1 3; 0 for none")) == 2
+    saved = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert saved.answers["payment_behaviour"] == "often_late"
+    assert "issue_raised" not in saved.queue        # unticked on the last look: not asked again
+
+
+def test_input_closed_at_the_offer_to_resume_keeps_the_saved_interview(here, adieu):
+    """Ctrl-D (or a pipe that ends) at "resume or start again?" is a pause, not an error."""
+    session = Session(here / DEFAULT_NAME, language="fr", client={"name": "Dupont SARL"},
+                      answers={"payment_behaviour": "on_time"})
+    session.save()
+    saved = (here / DEFAULT_NAME).read_text(encoding="utf-8")
+    done = adieu("interview", "--plain", cwd=here, input="")
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == ("adieu: entretien interrompu ; vos réponses sont enregistrées dans adieu-session.json. "
+                           "Pour reprendre là où vous en étiez : adieu interview --resume\n")
+    assert (here / DEFAULT_NAME).read_text(encoding="utf-8") == saved
 
 
 # -- output ------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..files import slugify, write_atomic
 from ..conditions import CHOICE_TYPES
 from ..messages import LANGUAGES, locale_language
 from .planner import Planner, Step
-from .session import DETAILS, GATE, Session
+from .session import DETAILS, GATE, REVISIT, Session
 from .terminal import BACK, SEPARATOR
 from .texts import Texts
 
@@ -97,10 +97,11 @@ class Interview:
             try:
                 if not all(session.has_detail(name) for name in FIRST_DETAILS):
                     self._first_details()
+                if session.queue:       # first: going back from the tick-box screen queues what was before it
+                    self._ask_queued(session.queue[0])
+                    continue
                 if session.revisit:
                     self._offer_revisit()
-                if session.queue:
-                    self._ask_queued(session.queue[0])
                     continue
                 started = time.perf_counter()
                 step = self.planner.next_step(session.answers, session.unknown, session.checked_themes)
@@ -134,6 +135,8 @@ class Interview:
         session = self.session
         if name == "language":
             self._ask_language()
+        elif name == REVISIT:
+            self._offer_revisit(again=True)
         elif name in DETAILS:
             self._ask_detail(name)
         elif name.startswith(GATE):
@@ -334,19 +337,45 @@ class Interview:
                                   indent="  - ", then="    ")
             self.terminal.say()
 
-    def _offer_revisit(self):
+    def _offer_revisit(self, again: bool = False):
+        """The answers taken from a case file, to tick those to ask again. It goes back like
+        any question; coming back to it (`again`), the ticks not yet asked are still ticked,
+        and what is unticked then is no longer asked."""
         session, k = self.session, self.knowledge
-        given = [f for f in k.factors if session.given(f)]
-        self.terminal.say()
-        self._say_wrapped(self.t("loaded", path=session.source or "", count=len(given)))
+        given = self._revisit_choices()
+        if not again:
+            self.terminal.say()
+            self._say_wrapped(self.t("loaded", path=session.source or "", count=len(given)))
         if given:
             choices = [(self._answer_line(f), f) for f in given]
-            self._at("revisit")
-            chosen = self.terminal.checkbox(self.t("revisit"), choices, instruction=self.t("revisit_instruction"),
-                                            summary=lambda count: self.t("review_picked", count=count))
+            waiting = [f for f in session.queue if f in given] if again else []
+            back = bool(session.history)
+            self._at(REVISIT)
+            chosen = self.terminal.checkbox(self.t("revisit"), choices, instruction=self._tick_hint(waiting, back),
+                                            summary=lambda count: self.t("review_picked", count=count),
+                                            back=back, ticked=waiting)
+            if chosen is BACK:
+                raise Back
+            session.queue = [f for f in session.queue if f not in given or f in chosen]
             session.queue.extend(f for f in chosen if f not in session.queue)
+            session.answered(REVISIT)
         session.revisit = False
         session.save()
+
+    def _tick_hint(self, ticked: list, back: bool) -> str:
+        """The tick-box screen's keys: Space and Enter (with --plain: numbers, Enter to keep
+        the ticks, 0 for none), and the way back when there is a question before it."""
+        if self.terminal.plain:
+            numbers = " ".join(str(i) for i, f in enumerate(self._revisit_choices(), 1) if f in ticked)
+            keys = [self.t("checkbox_kept", ticked=numbers) if ticked else self.t("checkbox_none")]
+        else:
+            keys = [self.t("revisit_instruction")]
+        if back:
+            keys.append(self.t("back_key_plain" if self.terminal.plain else "back_key"))
+        return f"({self.t('hint_separator').join(keys)})"
+
+    def _revisit_choices(self) -> list:
+        return [f for f in self.knowledge.factors if self.session.given(f)]
 
     # -- why? ------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ A session is a small JSON file (written atomically: the old version or the new o
 half) from which `adieu interview --resume` restores the interview at the question where
 it stopped, with the questions answered before it so that the user can still go back. A
 file that is not an Adieu session, or is damaged, is refused in one line. Version 1 files
-(without `history` and `gates`) are still read.
+(without `history` and `gates`) and version 2 files (without the tick-box screen of a case
+file's answers, "revisit", among the questions) are still read.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from ..files import read_document, write_atomic
 from ..knowledge import LANGUAGES, Knowledge
 
 MARKER = "adieu-interview-session"
-VERSION = 2
+VERSION = 3
 DEFAULT_NAME = "adieu-session.json"
 GATE = "gate:"                  # a theme's check in `queue` and `history`: "gate:money"
+REVISIT = "revisit"             # the tick-box screen of the answers taken from a case file
 DETAILS = tuple(f"{party}.{key}" for party, keys in ASKED.items() for key in keys)
 
 
@@ -156,7 +158,8 @@ def load_session(path, knowledge: Knowledge) -> Session:
     session.answers = case.answers
     session.unknown = _names(data, "unknown", knowledge.factors, fail)
     session.checked_themes = _names(data, "checked_themes", knowledge.themes, fail)
-    questions = set(knowledge.factors) | set(DETAILS) | {"language"} | {f"{GATE}{t}" for t in knowledge.themes}
+    questions = (set(knowledge.factors) | set(DETAILS) | {"language", REVISIT}
+                 | {f"{GATE}{t}" for t in knowledge.themes})
     session.queue = _names(data, "queue", questions, fail)
     session.history = _names(data, "history", questions, fail)
     gates = data.get("gates") or {}

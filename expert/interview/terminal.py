@@ -93,16 +93,20 @@ class Terminal(_Clock):
         _wrap_choices(question)
         return self._ask(question)
 
-    def checkbox(self, message: str, choices: list, instruction=None, summary=None) -> list:
-        """Ticked values; `summary(count)` is the line left on screen once it is answered."""
+    def checkbox(self, message: str, choices: list, instruction=None, summary=None, back=False, ticked=()) -> list:
+        """Ticked values (those in `ticked` start ticked), or BACK for the Escape key when
+        `back`; `summary(count)` is the line left on screen once it is answered."""
         import questionary
 
-        items = [questionary.Choice(title, value=_Value(value)) for title, value in choices]
+        items = [questionary.Choice(title, value=_Value(value), checked=any(same(value, t) for t in ticked))
+                 for title, value in choices]
         shown, instruction = self._fit(message, instruction)
         question = questionary.checkbox(shown, choices=items, instruction=instruction, erase_when_done=True,
                                         **self._io)
         _wrap_choices(question)
-        answer = self._ask(question, back=False)
+        answer = self._ask(question, back=back)
+        if answer is BACK:
+            return BACK
         values = [item.value for item in answer]
         if summary:
             self.say(f"? {message} {summary(len(values))}")
@@ -245,6 +249,8 @@ class PlainTerminal(_Clock):
                   if shown_default else self.words("plain_choice", count=len(values)))
         while True:
             typed = self._read(prompt + " ")
+            if typed == "<" and any(v is BACK for v in values):     # as on a text prompt
+                return BACK
             if not typed and shown_default:
                 return values[shown_default - 1]
             if typed.isdigit() and 1 <= int(typed) <= len(values):
@@ -258,13 +264,22 @@ class PlainTerminal(_Clock):
         typed = self._read(f"{message}{hint}{shown} ")
         return typed or default
 
-    def checkbox(self, message: str, choices: list, instruction=None, summary=None) -> list:
-        """Numbers separated by spaces or commas; an empty line ticks nothing."""
+    def checkbox(self, message: str, choices: list, instruction=None, summary=None, back=False, ticked=()) -> list:
+        """Numbers separated by spaces or commas. An empty line keeps what is `ticked` (none
+        at first), 0 ticks nothing, "<" alone is BACK when `back`; `instruction` says so."""
         self.say(message)
         for number, (title, _) in enumerate(choices, 1):
             self.say(f"  {number}. {title}")
+        hint = f" {instruction}" if instruction else ""
         while True:
-            typed = self._read(self.words("checkbox_plain") + " ").replace(",", " ").split()
+            line = self._read(self.words("checkbox_plain") + hint + " ")
+            if back and line == "<":
+                return BACK
+            if not line:
+                return [value for _, value in choices if any(same(value, t) for t in ticked)]
+            typed = line.replace(",", " ").split()
+            if typed == ["0"]:
+                return []
             if all(t.isdigit() and 1 <= int(t) <= len(choices) for t in typed):
                 return list(dict.fromkeys(choices[int(t) - 1][1] for t in typed))
             self.say(self.words("plain_bad_choice", count=len(choices)))
