@@ -1,6 +1,7 @@
 """`adieu interview`: an adaptive questionnaire in the terminal that never loses an answer.
 
-One job per module: planner.py chooses the next question from the rule base alone,
+One job per module: planner.py chooses the next question from the rule base alone (and
+progress.py shows how much is left, forward only),
 conversation.py asks it and concludes, session.py saves every answer, terminal.py draws
 the prompts (questionary, or plain numbered lines with --plain), texts.py holds the
 interview's own words from knowledge/interview.yaml. This module starts, resumes or

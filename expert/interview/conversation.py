@@ -24,6 +24,7 @@ from ..files import slugify, write_atomic
 from ..conditions import CHOICE_TYPES
 from ..messages import LANGUAGES, locale_language
 from .planner import Planner, Step
+from .progress import CELLS, Progress
 from .session import DETAILS, GATE, REVISIT, Session
 from .terminal import BACK, SEPARATOR
 from .texts import Texts
@@ -35,7 +36,6 @@ REQUIRED_DETAILS = FIRST_DETAILS                    # the folder is named after 
 BACK_TYPED = "<"                                    # typed alone on a text prompt: the previous question
 WHY_TYPED = "?"
 WHY, UNKNOWN, DONE, MORE, DETAILS_CHOICE = "why", "unknown", "done", "more", "details"
-BAR = 10                                            # cells of the progress bar
 
 
 class Back(Exception):
@@ -53,7 +53,7 @@ class Interview:
         self.force, self.resumed = force, resumed
         self.timings: list = []         # seconds to choose each next question
         self.asked: list = []           # what was put on screen, in order (factor ids, "gate:THEME")
-        self._done = 0.0                # the share of the interview shown as done: it only grows
+        self.progress = Progress()      # what is shown of how much is left: it only moves forward
         terminal.words = self.t
 
     @property
@@ -572,15 +572,15 @@ class Interview:
         self.session.at = question
 
     def _progress(self, step: Step):
-        """A bar that only moves forward, and the planner's estimate of the questions left."""
+        """The theme, a bar that only moves forward and, when it has not risen, the
+        planner's estimate of the questions left (progress.py)."""
         done = sum(1 for name in self.session.history if name in self.knowledge.factors or name.startswith(GATE))
-        self._done = max(self._done, done / (done + step.left))
-        cells = round(self._done * BAR)
-        bar = "▰" * cells + "▱" * (BAR - cells)
-        key = "progress_last" if step.left <= 1 else "progress"
+        cells, left = self.progress.show(done, step.left)
+        bar = "▰" * cells + "▱" * (CELLS - cells)
+        count = "" if left is None else " " + self.t("progress_last" if left == 1 else "progress", left=left)
         theme = self.knowledge.themes[step.theme](self.language)
         self.terminal.say()
-        self._say_wrapped(f"── {theme} {bar} " + self.t(key, left=step.left), then="   ")
+        self._say_wrapped(f"── {theme} {bar}{count}", then="   ")
 
     def _say_wrapped(self, text: str, indent: str = "", then: str | None = None):
         width = self.terminal.width()

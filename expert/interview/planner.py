@@ -112,8 +112,10 @@ class Planner:
 
         `left` estimates the questions still to come from what can change the verdict now:
         one per open question that could alone, a theme's check counted as one question;
-        once only pairs are left, the open questions that have an open partner. Answers can
-        open or close others, so it is an estimate, never a promise.
+        once only pairs are left, two (this question and the partner it matters with: the
+        search stops at the first pair, and counting every question that has an open partner
+        said 13 to 18 where one to three were asked). Answers can open or close others, so
+        it is an estimate, never a promise: the interview shows it so that it never rises.
         """
         base = self.engine.reason(answers)
         open_ = self.open_factors(answers, unknown)
@@ -132,12 +134,9 @@ class Planner:
             step = steps[0][0]
             return Step(step.kind, step.theme, step.factors, sum(count for _, count in steps))
         quiet = self._quiet(answers, unknown, base)
-        # Those that could still matter together with an open question: an upper bound, as
-        # finding out for each would cost the pair search for all of them.
-        candidates = sum(1 for f in open_ if any(g in self.partners[f] for g in quiet))
         for factor_id in open_:
             if any(g in self.partners[factor_id] and self._together(factor_id, g, answers) for g in quiet):
-                return Step("factor", self.knowledge.factors[factor_id].theme, (factor_id,), max(1, candidates))
+                return Step("factor", self.knowledge.factors[factor_id].theme, (factor_id,), 2)
         return None
 
 
