@@ -1,6 +1,7 @@
 """One language per session: the complete transcript of a French interview (stdout and
-stderr: questions, hints, progress, review, verdict, notes on the documents) holds no text
-of the English catalogue, and the reverse. `--plain` is used so that every prompt is in the
+stderr: questions, hints, progress, review, verdict, notes on the documents, the tick-box
+screen of a case file's answers, the pause, the errors about a file) holds no text of the
+English catalogue, and the reverse. `--plain` is used so that every prompt is in the
 transcript; the questionary prompts draw the same texts."""
 
 from __future__ import annotations
@@ -30,11 +31,21 @@ def catalogue(knowledge, language: str, other: str) -> set:
     pairs += [(t(language), t(other)) for t in knowledge.themes.values()]
     for outcome in knowledge.outcomes.values():
         pairs += [(t(language), t(other)) for t in outcome.labels.values()]
-        pairs += [(s(language), s(other)) for steps in outcome.next_steps.values() for s in steps]
+        for step in (s for steps in outcome.next_steps.values() for s in steps):
+            pairs += [(step(language), step(other))] + ([(step.part(language), step.part(other))] if step.part else [])
     headings, others = messages(language).report, messages(other).report
     pairs += [(headings[key], others[key]) for key in headings if isinstance(headings[key], str)]
     notes = yaml.safe_load((ROOT_TEMPLATES / "documents.yaml").read_text(encoding="utf-8"))["notes"]
     pairs += [(text, notes[other].get(key, "")) for key, text in notes[language].items()]
+    # The errors about a file: the program writes them in English, and a language's file says
+    # each of them in its words (the English is the key).
+    errors = {lang: messages(lang).data.get("errors", {}).get("messages", {}) for lang in (language, other)}
+    if errors[language]:
+        pairs += [(said, english) for english, said in errors[language].items()]
+    else:
+        pairs += [(english, said) for english, said in errors[other].items()]
+    said, others_said = messages(language).data["cli"], messages(other).data["cli"]
+    pairs += [(said[key], others_said[key]) for key in said]
     fragments = set()
     for text, translation in pairs:
         for fragment in PLACEHOLDER.split(text):
@@ -65,5 +76,36 @@ def test_a_session_never_says_a_line_of_the_other_language(tmp_path, adieu, know
     assert (tmp_path / "dupont-sarl" / "letter.txt").exists()
     own = catalogue(knowledge, language, other)
     assert sum(fragment in transcript for fragment in own) > 40       # the transcript is really in `language`
+    leaks = sorted(fragment for fragment in catalogue(knowledge, other, language) if fragment in transcript)
+    assert not leaks, leaks
+
+
+# From a case file without names: the tick-box screen, back from it and back to it, then the
+# input ends (the interview pauses); then a case file that cannot be read.
+FROM_CASE = ["Dupont SARL", "Atelier Martin",
+             "<", "",                   # back from the tick-box screen to the business's name, kept
+             "1 3",                     # tick payments and what was tried
+             "<", "",                   # back from payments to the tick-box screen: keep both
+             "3", "2", "1"]             # payments often late, and on; then the input ends
+
+
+@pytest.mark.parametrize("language, other", [("fr", "en"), ("en", "fr")])
+def test_a_session_from_a_case_file_and_its_errors_are_in_one_language(tmp_path, adieu, knowledge, monkeypatch,
+                                                                      language, other):
+    monkeypatch.setenv("LANG", {"fr": "fr_FR.UTF-8", "en": "en_GB.UTF-8"}[language])
+    (tmp_path / "case.yaml").write_text(yaml.safe_dump({"language": language, "answers": {
+        "payment_behaviour": "on_time", "abusive_to_staff": "rude", "issue_raised": "not_yet"}}), encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    bad = tmp_path / "elsewhere" / "bad.yaml"
+    bad.write_text("answers:\n  payment_behaviour: late\n  payment_behaviour: late\n", encoding="utf-8")
+    paused = adieu("interview", "--plain", "--answers", "case.yaml", cwd=tmp_path, input="\n".join(FROM_CASE) + "\n")
+    assert paused.returncode == 130, paused.stdout[-3000:] + paused.stderr
+    refused = adieu("interview", "--plain", "--answers", "bad.yaml", cwd=bad.parent, input="")
+    assessed = adieu("assess", bad)
+    assert refused.returncode == assessed.returncode == 2
+    assert refused.stderr.startswith("adieu: bad.yaml:3: answers.payment_behaviour: ")
+    transcript = paused.stdout + paused.stderr + refused.stderr + assessed.stderr
+    own = catalogue(knowledge, language, other)
+    assert sum(fragment in transcript for fragment in own) > 15, transcript
     leaks = sorted(fragment for fragment in catalogue(knowledge, other, language) if fragment in transcript)
     assert not leaks, leaks
