@@ -3,7 +3,8 @@
 Rows are read, assessed and written one at a time, in one process or spread over N worker
 processes (durable-rules is not thread-safe: processes, never threads), so memory stays
 flat whatever the size of the input: only a small summary per client is kept, to rank them
-at the end. A bad row is reported with its line number and skipped; the others go on.
+at the end, and past RUN_ROWS clients the summaries are ranked in runs on disk (Review). A
+bad row is reported with its line number and skipped; the others go on.
 
 The CSV is what a CRM export gives: one row per client, the columns client_name,
 client_contact, client_email, provider_name, provider_signatory, provider_email, language
@@ -13,13 +14,17 @@ shape and is validated by case.case_from_data, so its errors read like a case fi
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
+import heapq
 import io
 import itertools
 import json
 import os
+import pickle
 import re
+import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -477,22 +482,125 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
 
 # -- the review: ranking, totals and warnings ------------------------------------------
 
-class Review:
-    """The summaries of a portfolio, ranked most urgent first, with totals and warnings."""
+RUN_ROWS = 20_000   # summaries kept in memory (~5 MB); past it, ranked runs go to a temporary file
+BATCH = 256         # summaries written and read back at a time: a merge holds one batch per run
+MAX_RUNS = 64       # runs merged at the end at most; past it, they are first merged into one
 
-    def __init__(self, knowledge: Knowledge, policy: Policy, source: str):
+
+class _Runs:
+    """Ranked runs of records (tuples of plain values) in one unnamed temporary file, each
+    written in pickled batches and read back a batch at a time. The file is ours alone (no
+    name, mode 0600) and vanishes with the process, however it ends. It is made in TMPDIR
+    (some 50 bytes a client); a folder that cannot take it stops the review with one line."""
+
+    def __init__(self):
+        with _temporary_space():
+            self._file = tempfile.TemporaryFile(prefix="adieu-")
+        self._runs: list = []   # (offset of the first batch, number of batches)
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def write(self, records) -> None:
+        """Append one run, in the order given."""
+        file, records, batches = self._file, iter(records), 0
+        with _temporary_space():
+            start = file.seek(0, os.SEEK_END)
+            while batch := list(itertools.islice(records, BATCH)):
+                pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
+                batches += 1
+            file.flush()
+        self._runs.append((start, batches))
+
+    def read(self, run: int):
+        """The records of one run. Each batch is read from where the last one ended, so
+        several runs of the file can be read side by side (a merge)."""
+        file = self._file
+        offset, batches = self._runs[run]
+        for _ in range(batches):
+            with _temporary_space():
+                file.seek(offset)
+                batch = pickle.load(file)
+                offset = file.tell()
+            yield from batch
+
+    def merged(self):
+        """All runs merged in order: records compare as tuples (rank key first)."""
+        return heapq.merge(*(self.read(run) for run in range(len(self._runs))))
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@contextlib.contextmanager
+def _temporary_space():
+    """An OSError on the ranking's temporary file (a full disk, TMPDIR not writable) as one line, exit 2."""
+    try:
+        yield
+    except OSError as error:
+        raise InputError(tempfile.gettempdir(), f"cannot write the temporary file that ranks a long client book: "
+                                                f"{error.strerror or error} (set TMPDIR to a folder with room)") from None
+
+
+class _Spool:
+    """A list that moves to a temporary file past `limit` items: what a view holds until its
+    end (the warnings) stays small in memory however long the book."""
+
+    def __init__(self, limit: int):
+        self._items: list = []
+        self._runs: _Runs | None = None
+        self._limit = limit
+
+    def append(self, item) -> None:
+        self._items.append(item)
+        if len(self._items) >= self._limit:
+            if self._runs is None:
+                self._runs = _Runs()
+            self._runs.write(self._items)
+            self._items = []
+
+    def __bool__(self) -> bool:
+        return bool(self._items) or self._runs is not None
+
+    def __iter__(self):
+        if self._runs is not None:
+            for run in range(len(self._runs)):
+                yield from self._runs.read(run)
+        yield from self._items
+
+
+class Review:
+    """A portfolio's clients ranked most urgent first, with totals and warnings.
+
+    A client book can hold millions of clients: the totals are counted as the summaries come,
+    and the summaries themselves are ranked in runs of RUN_ROWS, each written to a temporary
+    file and merged at the end, so that memory stays flat however long the book. A book of
+    fewer than RUN_ROWS clients is ranked in memory, as a whole.
+    """
+
+    def __init__(self, knowledge: Knowledge, policy: Policy, source: str, run_rows: int | None = None):
         self.knowledge, self.policy, self.source = knowledge, policy, source
         self.primary = primary_attribute(knowledge)
         self.attributes = tuple(knowledge.outcomes)
         self.revenue = revenue_factor(knowledge)
         self.limit = policy.number(REVENUE_LIMIT) if self.revenue else None
-        self.summaries: list = []
+        self.assessed = 0
         self.failures = 0
         self.status = 0
-        self._shared: dict = {}   # identical verdicts, problems and languages share one object
+        self.longest_client = 0   # the length of the longest client name, for the text view
+        self._position = self.attributes.index(self.primary)
+        self._severity = {value: i for i, value in enumerate(knowledge.outcomes[self.primary].values)}
+        self._counts, self._shares, self._languages = Counter(), Counter(), Counter()
+        self.run_rows = run_rows or RUN_ROWS
+        self._pending: list = []  # summaries not yet in a run, in input order
+        self._runs: _Runs | None = None
+        # Verdicts, problems and languages repeat across clients: each is kept once, and a
+        # summary in a run refers to it by number.
+        self._shared: dict = {}
+        self._values: list = []
 
     def add(self, result) -> Notice | None:
-        """Keep a summary; return the notice to report, if any."""
+        """Count and keep a summary; return the notice to report, if any."""
         if isinstance(result, _Stop):
             raise ReviewStopped(result.message, result.status)
         notice = None
@@ -502,30 +610,61 @@ class Review:
             if result is None:
                 self.failures += 1
                 return notice
-        share = self._shared
-        self.summaries.append(result._replace(
-            verdict=share.setdefault(result.verdict, result.verdict),
-            problems=share.setdefault(result.problems, result.problems),
-            language=share.setdefault(result.language, result.language)))
+        value = result.verdict[self._position]
+        self._counts[value] += 1
+        self._shares[value] += result.share or 0   # in input order, as the totals always were
+        self._languages[result.language] += 1
+        self.longest_client = max(self.longest_client, len(result.client))
+        self.assessed += 1
+        self._pending.append(result)
+        if len(self._pending) >= self.run_rows:
+            self._spill()
         return notice
 
-    def ranked(self) -> list:
-        """Most severe recommendation first, then the largest share of revenue; ties keep
-        the input order."""
-        position = self.attributes.index(self.primary)
-        severity = {value: i for i, value in enumerate(self.knowledge.outcomes[self.primary].values)}
-        return sorted(self.summaries, key=lambda s: (-severity[s.verdict[position]],
-                                                     -(s.share if s.share is not None else -1)))
+    def _key(self, summary: Summary) -> tuple:
+        return (-self._severity[summary.verdict[self._position]],
+                -(summary.share if summary.share is not None else -1))
+
+    def _number(self, value) -> int:
+        number = self._shared.get(value)
+        if number is None:
+            number = self._shared[value] = len(self._values)
+            self._values.append(value)
+        return number
+
+    def _spill(self) -> None:
+        """The pending summaries, ranked, as one run on disk: (rank key, input position, the
+        summary with its shared values by number). The input position breaks ties, so the
+        merge keeps the input order and never compares further."""
+        if self._runs is None:
+            self._runs = _Runs()
+        first, key, number = self.assessed - len(self._pending), self._key, self._number
+        records = [(*key(s), first + i, s.line, s.source, s.client, number(s.verdict), s.share,
+                    number(s.problems), number(s.language)) for i, s in enumerate(self._pending)]
+        self._pending = []
+        records.sort()
+        self._runs.write(records)
+        del records
+        if len(self._runs) >= MAX_RUNS:
+            runs = _Runs()
+            runs.write(self._runs.merged())
+            self._runs.close()
+            self._runs = runs
+
+    def ranked(self):
+        """The summaries, most severe recommendation first, then the largest share of
+        revenue; ties keep the input order."""
+        if self._runs is None:
+            return iter(sorted(self._pending, key=self._key))
+        if self._pending:
+            self._spill()
+        values = self._values
+        return (Summary(line, source, client, values[verdict], share, values[problems], values[language])
+                for _, _, _, line, source, client, verdict, share, problems, language in self._runs.merged())
 
     def totals(self) -> list:
         """(value, clients, share of revenue at stake) per recommendation, most severe first."""
-        position = self.attributes.index(self.primary)
-        counts, shares = Counter(), Counter()
-        for summary in self.summaries:
-            value = summary.verdict[position]
-            counts[value] += 1
-            shares[value] += summary.share or 0
-        return [(value, counts[value], round(shares[value], 4))
+        return [(value, self._counts[value], round(self._shares[value], 4))
                 for value in reversed(self.knowledge.outcomes[self.primary].values)]
 
     def above_limit(self, summary: Summary) -> bool:
@@ -533,7 +672,7 @@ class Review:
 
     def language(self) -> str:
         """The language most of the clients' cases are written in (the first one on a tie)."""
-        counts = Counter(s.language for s in self.summaries)
+        counts = self._languages
         return max(LANGUAGES, key=lambda lang: (counts[lang], -LANGUAGES.index(lang)))
 
 
@@ -574,20 +713,22 @@ def _text(review: Review):
     h = HEADINGS[lang]
     position = review.attributes.index(review.primary)
     labels = k.outcomes[review.primary].labels
-    ranked = review.ranked()
     yield h["title"].format(source=terminal_safe(review.source)) + "\n"
-    counts = _plural(h["assessed"], len(review.summaries), lang)
+    counts = _plural(h["assessed"], review.assessed, lang)
     if review.failures:
         counts += ", " + _plural(h["failed"], review.failures, lang)
     yield counts + "\n\n"
-    width = min(CLIENT_WIDTH, max([len(h["client"])] + [len(s.client) for s in ranked]))
+    width = min(CLIENT_WIDTH, max(len(h["client"]), review.longest_client))
     heading = k.outcomes[review.primary].label(lang)
     label_width = max([len(heading)] + [len(label(lang)) for label in labels.values()])
-    number_width = max(len(h["rank"]), len(str(len(ranked))))
+    number_width = max(len(h["rank"]), len(str(review.assessed)))
     share_width = len(h["share"])
     row = f"{{:>{number_width}}}  {{:<{width}}}  {{:<{label_width}}}  {{:>{share_width}}}  {{}}"
     yield row.format(h["rank"], h["client"], heading, h["share"], h["problems"]).rstrip() + "\n"
-    for rank, summary in enumerate(ranked, 1):
+    warned = _Spool(review.run_rows)  # (rank, client, share): listed after the table, which is ranked in one pass
+    for rank, summary in enumerate(review.ranked(), 1):
+        if review.above_limit(summary):
+            warned.append((rank, summary.client, summary.share))
         share = _percent(summary.share, lang) if summary.share is not None else h["unknown"]
         problems = ", ".join(k.findings[name].label(lang) for name in summary.problems)
         yield row.format(rank, _clip(terminal_safe(summary.client), width), labels[summary.verdict[position]](lang),
@@ -599,13 +740,11 @@ def _text(review: Review):
     if review.limit is None:
         return
     limit = _percent(review.limit, lang)
-    warned = [(rank, s) for rank, s in enumerate(ranked, 1) if review.above_limit(s)]
     yield "\n" + h["warnings"].format(limit=limit) + "\n"
     if not warned:
         yield "  " + h["none"].format(limit=limit) + "\n"
-    for rank, summary in warned:
-        yield "  ! " + h["warning"].format(client=terminal_safe(summary.client), rank=rank,
-                                           share=_percent(summary.share, lang)) + "\n"
+    for rank, client, share in warned:
+        yield "  ! " + h["warning"].format(client=terminal_safe(client), rank=rank, share=_percent(share, lang)) + "\n"
 
 
 def _records(review: Review):
@@ -661,18 +800,21 @@ def _json(review: Review):
     def dump(value):
         return json.dumps(value, ensure_ascii=False)
 
-    head = {"input": review.source, "assessed": len(review.summaries), "failed": review.failures}
+    head = {"input": review.source, "assessed": review.assessed, "failed": review.failures}
     if review.revenue:
         head[REVENUE_LIMIT] = review.limit
     yield dump(head)[:-1] + ', "clients": ['
-    warnings = []
+    warnings = _Spool(review.run_rows)  # each warning as JSON: they follow the clients, ranked in one pass
     for index, record in enumerate(_records(review)):
         yield ("\n  " if index == 0 else ",\n  ") + dump(record)
         if record.get("above_limit"):
-            warnings.append({key: record[key] for key in ("rank", "line", "source", "client", review.revenue)})
+            warnings.append(dump({key: record[key] for key in ("rank", "line", "source", "client", review.revenue)}))
     totals = [{review.primary: value, "clients": clients, **({review.revenue: share} if review.revenue else {})}
               for value, clients, share in review.totals()]
-    yield "\n], " + f'"totals": {dump(totals)}, "warnings": {dump(warnings)}' + "}\n"
+    yield "\n], " + f'"totals": {dump(totals)}, "warnings": ['
+    for index, warning in enumerate(warnings):  # what json.dumps of the list would write
+        yield (", " if index else "") + warning
+    yield "]}\n"
 
 
 def _plural(forms: tuple, n: int, lang: str) -> str:
