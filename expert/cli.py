@@ -292,9 +292,26 @@ def run_letter(args) -> int:
     return _deliver(args, rendered, "eml" if args.format == "eml" else "letter", assessment, documents)
 
 
+def _reopen_closed_streams() -> None:
+    """A standard stream the caller closed (`adieu interview <&-`) is opened on the null device,
+    as `< /dev/null` or `> /dev/null` would: reading it gives end of file and the command says
+    what it needs, instead of failing on a missing stream; and no file opened later can take
+    its descriptor, where stray writes to it would land."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", errors="backslashreplace",
+                                closefd=False))
+
+
 def main(argv=None) -> int:
     import signal
 
+    _reopen_closed_streams()
     parser = build_parser()
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:

@@ -90,8 +90,13 @@ def _resume_instead(saved: Session, texts: Texts, terminal, language: str) -> bo
     choices = [(texts("existing_resume", language), True), (texts("existing_new", language), False)]
     terminal.words = lambda key, **values: texts(key, language, **values)
     while True:     # Escape (back) means nothing here: there is no question before this one
-        answer = terminal.select(texts("existing", language, path=shown(saved.path), client=client, count=count),
-                                 choices, instruction=None if terminal.plain else texts("select_instruction", language))
+        try:
+            answer = terminal.select(texts("existing", language, path=shown(saved.path), client=client, count=count),
+                                     choices,
+                                     instruction=None if terminal.plain else texts("select_instruction", language))
+        except EOFError:  # the input ended before an answer: the saved interview stays as it was
+            raise InterviewPaused(texts("paused", language, command=resume_command(saved.path),
+                                        path=shown(saved.path))) from None
         if isinstance(answer, bool):
             return answer
 

@@ -1,0 +1,63 @@
+"""Standard streams that are closed or end at once: one line and a documented status, never an
+internal error. Found by the command-line fuzz test (test_cli_fuzz.py): `adieu interview <&-`
+ended in exit 70 (sys.stdin is None), and so did `adieu interview --plain < /dev/null` when
+a saved interview was waiting in the folder (end of input at the resume-or-start question).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+CASE = ROOT / "examples" / "late-payer.yaml"
+
+
+def run(*args, cwd, stdin="closed", stdout=subprocess.PIPE):
+    """adieu ARGS with stdin closed (not merely empty), or at end of file (stdin="empty")."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env.pop("ADIEU_DEBUG", None)
+    closed = stdin == "closed"
+    return subprocess.run([sys.executable, "-m", "expert", *map(str, args)], cwd=cwd, env=env, timeout=60,
+                          stdin=None if closed else subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE,
+                          text=True, preexec_fn=(lambda: os.close(0)) if closed else None)
+
+
+def test_an_interview_with_stdin_closed_says_it_needs_a_terminal(tmp_path):
+    done = run("interview", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "internal error" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "adieu interview --plain" in done.stderr
+
+
+def test_a_plain_interview_with_stdin_closed_is_paused_and_saved(tmp_path):
+    done = run("interview", "--plain", "--language", "en", cwd=tmp_path)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.splitlines()[-1].startswith("adieu: interview paused; your answers are saved in "
+                                                   "adieu-session.json")
+    assert (tmp_path / "adieu-session.json").is_file()
+
+
+def test_input_that_ends_at_the_resume_question_leaves_the_saved_interview_as_it_was(tmp_path):
+    first = run("interview", "--plain", "--answers", CASE, cwd=tmp_path, stdin="empty")
+    assert first.returncode == 130, first.stderr
+    saved = (tmp_path / "adieu-session.json").read_bytes()
+    for stdin in ("empty", "closed"):
+        again = run("interview", "--plain", cwd=tmp_path, stdin=stdin)
+        assert again.returncode == 130, again.stderr
+        assert "internal error" not in again.stderr and "Traceback" not in again.stderr
+        assert again.stderr.splitlines()[-1] == ("adieu: entretien interrompu ; vos réponses sont enregistrées "
+                                                 "dans adieu-session.json. Pour reprendre là où vous en étiez : "
+                                                 "adieu interview --resume")  # the saved case is in French
+        assert (tmp_path / "adieu-session.json").read_bytes() == saved
+
+
+def test_a_command_whose_stdout_is_closed_ends_normally(tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "expert", "assess", str(CASE)], cwd=tmp_path, env=env,
+                          stderr=subprocess.PIPE, text=True, timeout=60, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
