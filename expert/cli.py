@@ -297,15 +297,15 @@ def _reopen_closed_streams() -> None:
     as `< /dev/null` or `> /dev/null` would: reading it gives end of file and the command says
     what it needs, instead of failing on a missing stream; and no file opened later can take
     its descriptor, where stray writes to it would land."""
-    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+    for fd, name, mode, flags in ((0, "stdin", "r", os.O_RDONLY), (1, "stdout", "w", os.O_WRONLY),
+                                  (2, "stderr", "w", os.O_WRONLY)):
         if getattr(sys, name) is not None:
             continue
-        null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+        null = os.open(os.devnull, flags)
         if null != fd:
             os.dup2(null, fd)
             os.close(null)
-        setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", errors="backslashreplace",
-                                closefd=False))
+        setattr(sys, name, open(fd, mode, encoding="utf-8", errors="backslashreplace", closefd=False))
 
 
 def main(argv=None) -> int:

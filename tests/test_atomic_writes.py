@@ -151,7 +151,8 @@ def test_every_file_the_package_writes_goes_through_write_atomic():
         if path.name == "files.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if WRITES.search(line):
+            # The null device (a closed standard stream is reopened on it) is no file of the user's.
+            if WRITES.search(line) and "os.devnull" not in line:
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
 
