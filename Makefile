@@ -10,15 +10,20 @@ BIN := $(VENV)/bin
 DURABLE_RULES := $(shell sed -n 's/^ *"\(durable-rules==[^"]*\)",*/\1/p' pyproject.toml)
 DURABLE_CPPFLAGS := -DPyEval_CallObject=PyObject_CallObject -O2
 
-.PHONY: demo test interview bench clean
+.PHONY: demo test test-slow interview bench clean
 
 demo: $(VENV)/.installed
 	$(BIN)/adieu assess examples/late-payer.yaml
 	@echo
 	@echo "Next: $(BIN)/adieu interview    (or: make interview; source $(BIN)/activate for a plain 'adieu')"
 
+# The fast tier; the slow one (tests marked slow: minutes, each example starts a process) is
+# make test-slow, which CI runs too.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m slow
 
 # The interview in this terminal (after make demo or make test).
 interview: $(VENV)/.installed
