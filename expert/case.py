@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import answers as answers_
 from .answers import quote
-from .emails import NotAnAddress, checked
+from .emails import NotAnAddress, check
 from .errors import InputError
 from .files import printable, read_document
 from .knowledge import Knowledge
@@ -119,7 +119,7 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
             if isinstance(value, (bool, int, float)):
                 value = text_of(party, key) or value
             report = (lambda k: lambda message: fail((party, k), message))(key)
-            getattr(case, party)[key] = _lines(value, report) if key in MULTI_LINE else _text(value, key, report)
+            getattr(case, party)[key] = party_detail(key, value, report)
     for section, fields in DETAILS.items():
         given = data.get(section)
         given = {} if given is None else given
@@ -143,6 +143,12 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
             continue
         case.answers[factor_id] = answers_.from_data(factor, value, lambda message: fail(("answers", factor_id), message))
     return case
+
+
+def party_detail(key: str, value, fail) -> str:
+    """One detail of a party (its name, e-mail, address...) as the case keeps it, or
+    `fail(message)` with what was expected."""
+    return _lines(value, fail) if key in MULTI_LINE else _text(value, key, fail)
 
 
 def _detail(kind: str, value, key, fail):
@@ -187,6 +193,8 @@ def _lines(value, fail) -> str:
     if len(lines) > MAX_LINES:
         fail(f"expected at most {MAX_LINES} lines, got {len(lines)}")
     return "\n".join(_text(line, "address", fail) for line in lines if line)
+
+
 def _text(value, key, fail) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         fail(f"expected text, got {quote(value)}")
@@ -203,7 +211,7 @@ def _text(value, key, fail) -> str:
         fail(f"longer than {MAX_TEXT} characters")
     if key == "email":
         try:
-            checked(value)
+            check(value)
         except NotAnAddress as why:
             fail(f"expected an e-mail address like name@example.com, got {quote(value)} ({_lower_first(str(why))})")
     return value

@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import answers
-from .case import PARTIES, case_from_data, load_case
+from .case import PARTIES, Case, case_from_data, load_case, party_detail
 from .conditions import PolicyValue
 from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
 from .explain import primary_attribute
 from .files import make_folder, open_regular, printable, refuse_non_text, slugify, terminal_safe, write_atomic
 from .knowledge import Knowledge
-from .messages import LANGUAGES, messages
+from .messages import DEFAULT_LANGUAGE, LANGUAGES, messages
 from .policy import Policy
 
 HEAD_BYTES = 65536  # what is read to tell text from UTF-16 or binary
@@ -232,6 +232,85 @@ def row_data(columns: Columns, line: int, cells: list, knowledge: Knowledge) -> 
     return data
 
 
+class RowReader:
+    """CSV rows to Cases, each distinct cell text of a column validated once.
+
+    A client book repeats most of its cells (the provider's details on every row, a few
+    answers per factor): each column keeps what its texts read as, so a repeated cell costs
+    a look-up. Only a row whose every cell reads well is built here, into the Case that
+    row_data and case_from_data give; a row with a bad cell goes through them, so that its
+    error names its line and column exactly as before.
+    """
+
+    CACHED = 2048  # texts kept per column: a column of names, all distinct, stays small
+
+    def __init__(self, columns: Columns, knowledge: Knowledge):
+        self.columns, self.knowledge = columns, knowledge
+        self._cells = [(key, {}, self._reader(key)) for key in columns.keys]
+
+    def case(self, line: int, cells) -> Case:
+        """The Case of one row, or the InputError that row_data or case_from_data raise."""
+        if cells.__class__ is not list or len(cells) != len(self._cells):
+            return self._checked(line, cells)
+        language, parts = DEFAULT_LANGUAGE, {"client": {}, "provider": {}, "answers": {}}
+        for (key, known, read), cell in zip(self._cells, cells):
+            value = known.get(cell, _UNREAD)
+            if value is _UNREAD:
+                value = read(cell)
+                if len(known) < self.CACHED:
+                    known[cell] = value
+            if value is _EMPTY:
+                continue
+            if value is _BAD:
+                return self._checked(line, cells)
+            if key[0] == "language":
+                language = value
+            else:
+                parts[key[0]][key[1]] = value
+        return Case(language=language, client=parts["client"], provider=parts["provider"],
+                    answers=parts["answers"], source=self.columns.path)
+
+    def _checked(self, line: int, cells) -> Case:
+        data = row_data(self.columns, line, cells, self.knowledge)
+        return case_from_data(data, self.knowledge, self.columns.path, lambda *keys: line)
+
+    def _reader(self, key: tuple):
+        """cell text -> what the case keeps, _EMPTY (an unknown) or _BAD (read it the slow way)."""
+        def refuse(message):
+            raise _Refused
+
+        if key[0] == "language":
+            def value(text):
+                return text.lower() if text.lower() in LANGUAGES else _BAD
+        elif key[0] == "answers":
+            factor = self.knowledge.factors[key[1]]
+
+            def value(text):
+                return answers.from_data(factor, answers.from_text(factor, text, refuse), refuse)
+        else:
+            def value(text):
+                return party_detail(key[1], text, refuse)
+
+        def read(cell: str):
+            if UNDECODED.search(cell):
+                return _BAD
+            text = cell.strip()
+            if not text:
+                return _EMPTY
+            try:
+                return value(text)
+            except _Refused:
+                return _BAD
+        return read
+
+
+class _Refused(Exception):
+    """A cell that does not read well: its row is read again by row_data and case_from_data."""
+
+
+_UNREAD, _EMPTY, _BAD = object(), object(), object()
+
+
 def _column(key) -> str | None:
     """The CSV column of a case-file key path ('answers.revenue_share' -> 'revenue_share')."""
     if not key:
@@ -254,6 +333,7 @@ class Reviewer:
         self.advisor = Advisor(knowledge=knowledge, policy=policy)
         self.advisor.engine.cache_size = ENGINE_CACHE
         self.knowledge, self.columns = knowledge, columns
+        self.rows = RowReader(columns, knowledge) if columns is not None else None
         self.out, self.force, self.formats = (Path(out) if out else None), force, tuple(formats)
         self.revenue = revenue_factor(knowledge)
         self.primary = primary_attribute(knowledge)
@@ -264,8 +344,7 @@ class Reviewer:
         line, item = task
         try:
             if self.columns is not None:
-                data = row_data(self.columns, line, item, self.knowledge)
-                case = case_from_data(data, self.knowledge, self.columns.path, lambda *keys: line)
+                case = self.rows.case(line, item)
             else:
                 case = load_case(item, self.knowledge)
             # Documents need the unknowns, what would change and the how-chain; the ranking

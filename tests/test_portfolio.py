@@ -235,3 +235,53 @@ def test_jobs_start_at_most_one_process_per_cpu(monkeypatch, knowledge, advisor,
     finally:
         results.close()
     assert (pids == {os.getpid()}) is in_parent, pids
+
+
+def test_a_repeated_bad_cell_is_reported_on_every_row_that_holds_it(adieu, tmp_path):
+    """Each column reads a repeated text once; a bad one still names each of its rows."""
+    header, rows = example_rows()
+    provider = header.index("provider_email")
+    bad_email = [row[:provider] + ["jean@atelier"] + row[provider + 1:] for row in rows[:2]]
+    bad_share = blank_row(header, client_name="Typo SARL", revenue_share="douze")
+    path = write_csv(tmp_path / "book.csv", header, [bad_email[0], rows[2], bad_share, bad_email[1], bad_share,
+                                                     rows[3]])
+    done, result = review(adieu, path)
+    email = ("provider_email: expected an e-mail address like name@example.com, got 'jean@atelier' "
+             "(the part after the @-sign is not valid. It should have a period) (row skipped)")
+    share = "revenue_share: expected a number from 0 to 100, got 'douze' (row skipped)"
+    assert done.stderr.splitlines() == [f"adieu: {path}:{line}: {message}"
+                                        for line, message in ((2, email), (4, share), (5, email), (6, share))]
+    assert [c["line"] for c in sorted(result["clients"], key=lambda c: c["line"])] == [3, 7]
+
+
+def test_rows_read_through_the_column_caches_are_the_cases_read_cell_by_cell(knowledge, tmp_path):
+    """The cached way and row_data + case_from_data give equal cases, and the same error."""
+    from expert.errors import InputError
+    from expert.portfolio import RowReader, open_input, row_data
+    from expert.case import case_from_data
+
+    header, rows = example_rows()
+    rng = random.Random(14)
+    odd = ["", " ", "OUI", "Non", "12,5 %", "douze", "on_time", "late", "EN", "de", "a@b", "x\x07y", "\udcff"]
+    book = [[rng.choice(odd) if rng.random() < 0.03 else cell for cell in rng.choice(rows)] for _ in range(300)]
+    book.append(rows[0][:5])
+    path = tmp_path / "book.csv"
+    with open(path, "w", newline="", encoding="utf-8", errors="surrogateescape") as handle:  # \udcff: a stray byte
+        csv.writer(handle).writerows([header, *book])
+    columns, tasks = open_input(path, knowledge)
+    reader, outcomes = RowReader(columns, knowledge), {"case": 0, "error": 0}
+    for line, cells in tasks:
+        try:
+            expected = case_from_data(row_data(columns, line, cells, knowledge), knowledge, columns.path,
+                                      lambda *keys: line)
+        except InputError as error:
+            with pytest.raises(InputError) as raised:
+                reader.case(line, cells)
+            assert (str(raised.value), raised.value.key) == (str(error), error.key)
+            outcomes["error"] += 1
+        else:
+            case = reader.case(line, cells)
+            assert case == expected and list(case.answers) == list(expected.answers)
+            assert list(case.client) == list(expected.client) and list(case.provider) == list(expected.provider)
+            outcomes["case"] += 1
+    assert outcomes["case"] > 50 and outcomes["error"] > 50
