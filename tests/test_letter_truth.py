@@ -85,6 +85,17 @@ def test_the_check_finds_a_wording_the_case_does_not_hold(advisor, documents):
     assert untrue(documents, assessment, planted) == ["facts/economics.discounts"]
 
 
+def test_the_check_reads_the_wordings_of_a_typeset_letter(advisor, documents):
+    """The letters are typeset (’ and no-break spaces): the check must still find their
+    wordings, or every truth test above would pass on an empty list."""
+    assessment = advisor.assess(advisor.case({"language": "fr", **PARTIES, "answers": {
+        "payment_behaviour": "often_late", "disputes_charges": True, "issue_raised": "warned_in_writing"}}))
+    text = documents.letter(assessment, "text", "termination", today=TODAY).content
+    assert "’" in text
+    found = {f"{s.group}/{s.id}" for s in documents.statements.asserted_in(text, assessment.language)}
+    assert {"facts/payment.often_late", "facts/payment.disputed"} <= found
+
+
 def test_every_declared_assertion_names_a_real_factor_and_value(knowledge, documents):
     for statement in documents.statements.all:
         for alternative in statement.asserts:
