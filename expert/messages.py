@@ -142,9 +142,10 @@ def _compiled(entries: dict, flags=0) -> tuple:
     own), so that "invalid YAML: character U+{code} ..." wins over "invalid YAML: {problem}"."""
     if not isinstance(entries, dict):
         return ()
-    found = [(*_pattern(english, flags), text) for english, text in entries.items()
-             if isinstance(english, str) and isinstance(text, str) and english != "*"]
-    return tuple(sorted(found, key=lambda entry: -len(PLACE.sub("", entry[0].pattern))))
+    found = sorted((english for english, text in entries.items()
+                    if isinstance(english, str) and isinstance(text, str) and english != "*"),
+                   key=lambda english: -len(PLACE.sub("", english)))
+    return tuple((*_pattern(english, flags), entries[english]) for english in found)
 
 
 @lru_cache(maxsize=8)

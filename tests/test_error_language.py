@@ -110,6 +110,21 @@ def test_what_a_message_fills_in_is_translated_too():
     assert translate(known, "en") == known
 
 
+def test_each_translation_fills_in_what_its_english_message_holds():
+    """A translation that asks for a part its message does not fill in is a typo (leaving one
+    out is allowed: a parser's token, an e-mail check's byte count)."""
+    from expert.messages import PLACE, messages
+
+    errors = messages("fr").data["errors"]
+    catalogues = [errors["messages"], *errors["words"].values()]
+    for catalogue in catalogues:
+        for english, said in catalogue.items():
+            if english != "*":
+                assert set(PLACE.findall(said.replace("{{", "").replace("}}", ""))) <= set(PLACE.findall(english)), english
+    assert translate("invalid YAML: character U+0001 is not allowed", "fr") == \
+        "YAML invalide : le caractère U+0001 n'est pas permis", "the most specific message wins"
+
+
 def test_the_rule_base_errors_stay_as_written():
     """Rule-base errors are for its authors, whose language is the rule base's comments'."""
     error = KnowledgeError("knowledge/factors.yaml", "duplicate key", key="factors.x", line=3)
