@@ -39,6 +39,7 @@ from .knowledge import CHOICE_TYPES, Knowledge, Rule, _show, load_knowledge
 from .loops import derivation_loops
 
 SAMPLES = 20_000
+MAX_SAMPLES = 1_000_000  # minutes of search: a bound, so that a slip of the keyboard cannot run for days
 EXHAUSTIVE_LIMIT = 20_000
 MAX_TERMS = 20_000
 TERMS_PER_RULE = 25

@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="the rule base to check (default: --knowledge, or the shipped one)")
     knowledge_check.add_argument("--samples", type=int, default=None, metavar="N",
                                  help="cases to sample when the answer space is too large to search in full "
-                                      "(default 20000)")
+                                      "(default 20000, at most 1000000)")
     knowledge_check.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the sample (default 0)")
     knowledge_check.set_defaults(run=run_knowledge_check)
     return parser
@@ -143,10 +143,10 @@ def run_assess(args) -> int:
 
 
 def run_knowledge_check(args) -> int:
-    from .checker import SAMPLES, RuleBaseProblems, check
+    from .checker import MAX_SAMPLES, SAMPLES, RuleBaseProblems, check
 
-    if args.samples is not None and args.samples < 0:
-        raise UsageError("adieu knowledge check: --samples must be 0 or more")
+    if args.samples is not None and not 0 <= args.samples <= MAX_SAMPLES:
+        raise UsageError(f"adieu knowledge check: --samples must be from 0 to {MAX_SAMPLES:,}")
     root = args.dir or args.knowledge
     report = check(root, samples=SAMPLES if args.samples is None else args.samples, seed=args.seed)
     if report.problems:

@@ -1,7 +1,9 @@
-"""Standard streams that are closed or end at once: one line and a documented status, never an
-internal error. Found by the command-line fuzz test (test_cli_fuzz.py): `adieu interview <&-`
-ended in exit 70 (sys.stdin is None), and so did `adieu interview --plain < /dev/null` when
-a saved interview was waiting in the folder (end of input at the resume-or-start question).
+"""What the command-line fuzz test (test_cli_fuzz.py) found, kept here as fast tests.
+
+- Standard streams that are closed or end at once: `adieu interview <&-` ended in exit 70
+  (sys.stdin is None), and so did `adieu interview --plain < /dev/null` when a saved
+  interview was waiting in the folder (end of input at the resume-or-start question).
+- `knowledge check --samples` had no upper bound: a mistyped count ran for days.
 """
 
 from __future__ import annotations
@@ -61,3 +63,10 @@ def test_a_command_whose_stdout_is_closed_ends_normally(tmp_path):
                           stderr=subprocess.PIPE, text=True, timeout=60, preexec_fn=lambda: os.close(1))
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_a_sample_count_past_the_bound_is_refused_at_once(tmp_path):
+    for samples in ("1000001", "9" * 30):
+        done = run("knowledge", "check", "--samples", samples, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == "adieu knowledge check: --samples must be from 0 to 1,000,000\n"
