@@ -357,9 +357,7 @@ class Reviewer:
             documents = self.out is not None
             assessment = self.advisor.assess(case, explained=documents, traced=documents)
         except InputError as error:
-            if self.columns is not None:  # name the CSV column, not the case-file key
-                error = InputError(error.file, error.detail, key=_column(error.key), line=line)
-            return Notice(f"{error} (row skipped)", EXIT_ROWS_FAILED)
+            return Notice(f"{self._on_row(error, line)} (row skipped)", EXIT_ROWS_FAILED)
         except EngineError as error:
             where = f"{self.columns.path}:{line}" if self.columns is not None else item
             return Notice(f"{where}: {error} (row skipped)", EXIT_ENGINE_FAILED)
@@ -371,13 +369,20 @@ class Reviewer:
         except OutputExists as error:
             return _Stop(str(error), error.status)
         except InputError as error:
-            return Notice(f"{error} (no documents written for this client)", EXIT_ROWS_FAILED, summary)
+            return Notice(f"{self._on_row(error, line)} (no documents written for this client)", EXIT_ROWS_FAILED,
+                          summary)
         except AdieuError as error:
             return _Stop(str(error), error.status)
         if notes:
             where = f"{self.columns.path}:{line}" if self.columns is not None else item
             return Notice("\n".join(f"{where}: note: {note}" for note in notes), 0, summary)
         return summary
+
+    def _on_row(self, error: InputError, line) -> InputError:
+        """A CSV row's error names its line and the CSV column, not the case-file key."""
+        if self.columns is None:
+            return error
+        return InputError(error.file, error.detail, key=_column(error.key), line=line)
 
     def summarise(self, line, source, assessment) -> Summary:
         verdict = tuple(assessment.verdict[attribute] for attribute in self.knowledge.outcomes)

@@ -4,6 +4,8 @@
   (sys.stdin is None), and so did `adieu interview --plain < /dev/null` when a saved
   interview was waiting in the folder (end of input at the resume-or-start question).
 - `knowledge check --samples` had no upper bound: a mistyped count ran for days.
+- `portfolio --out` on a CSV row whose documents cannot be written named the case-file key
+  (provider.signatory) and no line, where every other row message names the line and column.
 """
 
 from __future__ import annotations
@@ -70,3 +72,15 @@ def test_a_sample_count_past_the_bound_is_refused_at_once(tmp_path):
         done = run("knowledge", "check", "--samples", samples, cwd=tmp_path)
         assert done.returncode == 2, done.stderr
         assert done.stderr == "adieu knowledge check: --samples must be from 0 to 1,000,000\n"
+
+
+def test_a_row_whose_documents_cannot_be_written_is_named_by_its_line_and_column(tmp_path):
+    book = tmp_path / "book.csv"
+    book.write_text("client_name,client_email,provider_email,payment_behaviour,issue_raised\n"
+                    "Dupont,a@dupont.example,c@moi.example,unpaid_invoices,warned_in_writing\n", encoding="utf-8")
+    done = run("portfolio", book, "--out", tmp_path / "out", "--format", "csv", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        f"adieu: {book}:2: provider_signatory: a letter needs someone to sign it: give the provider's name or "
+        f"signatory (no documents written for this client)"]
+    assert done.stdout.splitlines()[1].startswith("1,2,"), "the client is still reviewed and ranked"
