@@ -28,7 +28,7 @@ from expert.errors import InputError
 from expert.files import read_document
 from expert.policy import _build as build_policy
 from expert.report import render
-from strategies import answers_of
+from strategies import TEXT, case_data
 
 ADVISOR = Advisor()
 KNOWLEDGE = ADVISOR.knowledge
@@ -41,30 +41,8 @@ DOCUMENTS = Documents()
 KINDS = ("auto", "termination", "address", "renegotiate")
 
 
-HOSTILE = ["<script>alert(1)</script>", "{{ 7*7 }}", "{% include 'x' %}", "O'Brien & \"Fils\"",
-           "Dupont <dupont@evil.example>", "Bcc: everyone@example.com", "=?utf-8?q?hi?=", "Zoë Ørsted-Łukasz",
-           "&amp; &lt;b&gt;", "${jndi:ldap://x}", "\\n", "**gras** _it_ [lien](http://x)", "# Titre"]
-# Printable text only: control, format and unassigned characters are refused by case.py.
-TEXT = st.one_of(
-    st.sampled_from(HOSTILE),
-    st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")),
-            min_size=1, max_size=40),
-).map(str.strip).filter(bool)
-ATOM = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
-EMAIL_ADDRESS = st.builds(lambda local, extra, domain, tld: f"{local}{extra}@{domain}.{tld}",
-                          ATOM, st.sampled_from(["", ".x", "+tag", "-y", "_z"]), ATOM,
-                          st.sampled_from(["fr", "com", "example"]))
-
-
-@st.composite
-def cases(draw):
-    """Valid case-file data: any subset of answers, hostile but legal names and addresses
-    (e-mail addresses and the provider's name always there: a letter needs them)."""
-    answers = draw(answers_of(KNOWLEDGE))
-    data = {"language": draw(st.sampled_from(["fr", "en"])), "answers": answers}
-    data["client"] = draw(st.fixed_dictionaries({"email": EMAIL_ADDRESS}, optional={"name": TEXT, "contact": TEXT}))
-    data["provider"] = draw(st.fixed_dictionaries({"email": EMAIL_ADDRESS, "name": TEXT}, optional={"signatory": TEXT}))
-    return data
+def cases():
+    return case_data(KNOWLEDGE)
 
 
 def user_texts(case) -> list:
