@@ -58,13 +58,14 @@ def compile_rules(knowledge: Knowledge, policy: Policy, group_any: bool = True) 
                 if condition.kind == "finding" and condition.subject == "any" and condition.count is None:
                     groups.setdefault(_group_key(condition), len(groups))
     definition, compiled, inactive = {}, {}, []
-    for rule in knowledge.rules:
+    width = len(str(max(len(knowledge.rules) - 1, 0)))
+    for number, rule in enumerate(knowledge.rules):
         piece = compile_rule(rule, knowledge, policy, groups)
         if piece is None:
             inactive.append(rule.id)
             continue
         compiled[rule.id] = piece
-        definition[rule.id] = piece.definition
+        definition[rule_name(number, width)] = piece.definition
     # Every finding must match some pattern, or durable-rules refuses it. This rule matches
     # every finding but never fires: its second pattern waits for a fact nobody asserts, so
     # a finding costs no extra action (a one-pattern sink fired once per finding).
@@ -72,6 +73,13 @@ def compile_rules(knowledge: Knowledge, policy: Policy, group_any: bool = True) 
     if groups:
         definition[GROUP_SINK] = {"all": [{"m": {"t": GROUP}}, {"never": {"t": NEVER}}], "run": GROUP_SINK}
     return definition, compiled, tuple(inactive)
+
+
+def rule_name(number: int, width: int) -> str:
+    """A rule's name in the ruleset: `r` and its position, all of one length, so that the rule
+    an activation fires is read from it at a fixed place ({"r07":{...}}). Its action is still
+    found by the rule's id (`run`)."""
+    return f"r{number:0{width}d}"
 
 
 def _group_key(condition) -> tuple:

@@ -18,11 +18,16 @@ read again before anyone relies on them:
   `delete_ruleset`), whose return codes are read as durable/engine.py reads them.
 - the activation's JSON text, `{"RULE":{BINDING:FACT,...}}`, where each fact is the text that
   was asserted: the rule id and a finding's position are sliced out without decoding.
+
+A case's run calls the C engine a few dozen times (an assertion per finding, a call per
+activation), so `Ruleset.calls` hands the engine these functions bound to the handle, with no
+Python layer in between.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import warnings
 
@@ -88,6 +93,18 @@ class Ruleset:
     @property
     def closed(self) -> bool:
         return self._handle is None
+
+    def calls(self) -> tuple:
+        """(assert_fact, start_action_for_state, complete_and_start_action, delete_state) of
+        durable_rules_engine, bound to this ruleset: assert_fact(text) -> (status, state);
+        start(state) -> None or a tuple whose second item is the first activation;
+        complete(state) -> the next activation or None; delete(sid). Only while the ruleset is
+        open: after `close` they would reach freed memory."""
+        if self._handle is None:
+            raise ValueError("the ruleset is closed")
+        return tuple(functools.partial(call, self._handle) for call in
+                     (_engine.assert_fact, _engine.start_action_for_state, _engine.complete_and_start_action,
+                      _engine.delete_state))
 
     def assert_fact(self, text: str) -> tuple:
         """(status, state) for a fact given as JSON text with its `sid`."""

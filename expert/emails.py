@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 
 # The plainest addresses, which email-validator accepts whatever it would say of the rest: an
-# ASCII dot-atom before the @ and a lowercase host name after it, each label starting and ending
-# with a letter or digit, no two hyphens in a row (Punycode and its look-alikes), a top-level
-# label ending with a letter. Checking one the package's way costs some 40 µs (most of it its
-# Unicode checks of the domain), and a client book holds one address per row; the lengths and
-# the reserved names are checked beside the pattern. tests/test_emails.py holds the proof.
-PLAIN = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
-                   r"(?:[a-z0-9][a-z0-9-]*)?[a-z]\Z")
-MAX_ADDRESS, MAX_DOMAIN, MAX_LABEL = 254, 253, 63
+# ASCII dot-atom before the @ and a lowercase host name after it, each label of 1 to 63
+# characters that starts and ends with a letter or digit, no two hyphens in a row (Punycode and
+# its look-alikes), a top-level label ending with a letter. Checking one the package's way costs
+# some 40 µs (most of it its Unicode checks of the domain), and a client book holds one address
+# per row; the lengths and the reserved names are checked beside the pattern.
+# tests/test_emails.py holds the proof.
+PLAIN = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+                   r"(?:[a-z0-9][a-z0-9-]{0,61})?[a-z]\Z")
+MAX_ADDRESS, MAX_DOMAIN = 254, 253
 
 
 class NotAnAddress(ValueError):
@@ -48,19 +49,18 @@ def plain(text: str) -> bool:
     if len(text) > MAX_ADDRESS or not PLAIN.match(text) or "--" in text:
         return False
     domain = text[text.index("@") + 1:]
-    if len(domain) > MAX_DOMAIN or any(len(label) > MAX_LABEL for label in domain.split(".")):
-        return False
-    return not any(domain == name or domain.endswith("." + name) for name in _reserved())
+    return len(domain) <= MAX_DOMAIN and not _reserved().search(domain)
 
 
-_RESERVED: tuple | None = None
+_RESERVED = None
 
 
-def _reserved() -> tuple:
-    """email-validator's special-use and reserved domain names (localhost, invalid, ...)."""
+def _reserved():
+    """A pattern of email-validator's special-use and reserved domain names (localhost,
+    invalid, ...), each a whole domain or its last labels."""
     global _RESERVED
     if _RESERVED is None:
         from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
-        _RESERVED = tuple(SPECIAL_USE_DOMAIN_NAMES)
+        _RESERVED = re.compile(r"(?:\A|\.)(?:" + "|".join(map(re.escape, SPECIAL_USE_DOMAIN_NAMES)) + r")\Z")
     return _RESERVED

@@ -56,9 +56,8 @@ def found(knowledge: Knowledge, reasoning: Reasoning, categories=None) -> list:
     """Each finding once, at the highest severity any rule gave it, in trace order."""
     rank = {s: i for i, s in enumerate(knowledge.severities)}
     best: dict = {}
-    for firing in reasoning.findings():
-        name, severity = firing.conclusion["finding"], firing.conclusion.get("severity")
-        if categories is not None and knowledge.findings[name].category not in categories:
+    for name, severity, category in reasoning.concluded_findings():
+        if categories is not None and category not in categories:
             continue
         if name not in best or (severity and rank[severity] > rank.get(best[name], -1)):
             best[name] = severity

@@ -21,12 +21,13 @@ import heapq
 import io
 import itertools
 import json
+import operator
 import os
 import pickle
 import re
 import tempfile
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -35,7 +36,7 @@ from . import answers
 from .case import PARTIES, Case, case_from_data, load_case, party_detail
 from .conditions import PolicyValue
 from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
-from .explain import primary_attribute
+from .explain import found, primary_attribute
 from .files import make_folder, open_regular, printable, refuse_non_text, slugify, terminal_safe, write_atomic
 from .knowledge import Knowledge
 from .messages import DEFAULT_LANGUAGE, LANGUAGES, messages
@@ -47,6 +48,7 @@ UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogat
 CHUNK = 64                      # rows sent to a worker at a time
 IN_FLIGHT_CHUNKS = 4            # chunks per worker read ahead of the output, at most
 ENGINE_CACHE = 1024             # reasonings each process keeps for repeated cases (~7 KB each)
+VERDICTS = 2048                 # without documents: verdicts kept for repeated answers (~1.5 KB each)
 EXIT_ROWS_FAILED = 1            # some rows were skipped (the others were reviewed)
 EXIT_ENGINE_FAILED = 3          # the engine failed on some rows
 
@@ -171,7 +173,7 @@ def _numbered_rows(handle, path: Path):
             yield start, Unreadable(f"unreadable CSV: {error}")
             continue
         start, previous = previous + 1, reader.line_num
-        if any(cell.strip() for cell in cells):
+        if any(map(str.strip, cells)):  # not a blank row
             yield start, cells
 
 
@@ -251,42 +253,45 @@ class RowReader:
 
     def __init__(self, columns: Columns, knowledge: Knowledge):
         self.columns, self.knowledge = columns, knowledge
-        self._cells = [(key, {}, self._reader(key)) for key in columns.keys]
+        slots = {"client": 0, "provider": 1, "answers": 2, "language": 3}
+        # per column: the part of the case it fills, its texts read (text -> (key, value)), its reader
+        self._cells = [(slots[key[0]], {"": _UNKNOWN}, self._reader(key)) for key in columns.keys]
 
     def case(self, line: int, cells) -> Case:
         """The Case of one row, or the InputError that row_data or case_from_data raise."""
         if cells.__class__ is not list or len(cells) != len(self._cells):
             return self._checked(line, cells)
-        language, parts = DEFAULT_LANGUAGE, {"client": {}, "provider": {}, "answers": {}}
-        for (key, known, read), cell in zip(self._cells, cells):
-            value = known.get(cell, _UNREAD)
-            if value is _UNREAD:
-                value = read(cell)
+        parts = ({}, {}, {}, {})  # client, provider, answers, language
+        for (slot, known, read), cell in zip(self._cells, cells):
+            pair = known.get(cell)
+            if pair is None:
+                pair = read(cell)
                 if len(known) < self.CACHED:
-                    known[cell] = value
-            if value is _EMPTY:
-                continue
-            if value is _BAD:
-                return self._checked(line, cells)
-            if key[0] == "language":
-                language = value
-            else:
-                parts[key[0]][key[1]] = value
-        return Case(language=language, client=parts["client"], provider=parts["provider"],
-                    answers=parts["answers"], source=self.columns.path)
+                    known[cell] = pair
+            if pair is not _UNKNOWN:
+                if pair is _BAD:
+                    return self._checked(line, cells)
+                parts[slot][pair[0]] = pair[1]
+        return Case(language=parts[3].get("language", DEFAULT_LANGUAGE), client=parts[0], provider=parts[1],
+                    answers=parts[2], source=self.columns.path)
 
     def _checked(self, line: int, cells) -> Case:
         data = row_data(self.columns, line, cells, self.knowledge)
         return case_from_data(data, self.knowledge, self.columns.path, lambda *keys: line)
 
     def _reader(self, key: tuple):
-        """cell text -> what the case keeps, _EMPTY (an unknown) or _BAD (read it the slow way)."""
+        """cell text -> (key, what the case keeps), _UNKNOWN (an empty cell) or _BAD (read the
+        row the slow way)."""
+        name = key[-1]
+
         def refuse(message):
             raise _Refused
 
         if key[0] == "language":
             def value(text):
-                return text.lower() if text.lower() in LANGUAGES else _BAD
+                if text.lower() not in LANGUAGES:
+                    raise _Refused
+                return text.lower()
         elif key[0] == "answers":
             factor = self.knowledge.factors[key[1]]
 
@@ -296,14 +301,14 @@ class RowReader:
             def value(text):
                 return party_detail(key[1], text, refuse)
 
-        def read(cell: str):
+        def read(cell: str) -> tuple:
             if UNDECODED.search(cell):
                 return _BAD
             text = cell.strip()
             if not text:
-                return _EMPTY
+                return _UNKNOWN
             try:
-                return value(text)
+                return name, value(text)
             except _Refused:
                 return _BAD
         return read
@@ -313,7 +318,7 @@ class _Refused(Exception):
     """A cell that does not read well: its row is read again by row_data and case_from_data."""
 
 
-_UNREAD, _EMPTY, _BAD = object(), object(), object()
+_UNKNOWN, _BAD = (object(), None), (object(), None)  # what an empty cell and a bad one read as
 
 
 def _column(key) -> str | None:
@@ -336,7 +341,11 @@ class Reviewer:
         from .advisor import Advisor
 
         self.advisor = Advisor(knowledge=knowledge, policy=policy)
-        self.advisor.engine.cache_size = ENGINE_CACHE
+        # Without documents a row needs only its verdict and problems: those are kept per set of
+        # answers, small and flat, instead of whole reasonings, which the garbage collector
+        # walks again and again (a fifth of the time of a book whose cases are all distinct).
+        self.advisor.engine.cache_size = ENGINE_CACHE if out else 0
+        self._verdicts: OrderedDict = OrderedDict()  # answers -> (verdict, problems), most recent last
         self.knowledge, self.columns = knowledge, columns
         self.rows = RowReader(columns, knowledge) if columns is not None else None
         self.out, self.force, self.formats = (Path(out) if out else None), force, tuple(formats)
@@ -352,18 +361,16 @@ class Reviewer:
                 case = self.rows.case(line, item)
             else:
                 case = load_case(item, self.knowledge)
-            # Documents need the unknowns, what would change and the how-chain; the ranking
-            # needs none of them.
-            documents = self.out is not None
-            assessment = self.advisor.assess(case, explained=documents, traced=documents)
+            if self.out is None:
+                # The ranking needs neither the unknowns, nor what would change, nor the how-chain.
+                return self._summary(line, item, case, self._verdict(case))
+            assessment = self.advisor.assess(case)
         except InputError as error:
             return Notice(f"{self._on_row(error, line)} (row skipped)", EXIT_ROWS_FAILED)
         except EngineError as error:
             where = f"{self.columns.path}:{line}" if self.columns is not None else item
             return Notice(f"{where}: {error} (row skipped)", EXIT_ENGINE_FAILED)
         summary = self.summarise(line, None if self.columns is not None else item, assessment)
-        if self.out is None:
-            return summary
         try:
             notes = self.write_documents(assessment, summary)
         except OutputExists as error:
@@ -385,13 +392,36 @@ class Reviewer:
         return InputError(error.file, error.detail, key=_column(error.key), line=line)
 
     def summarise(self, line, source, assessment) -> Summary:
-        verdict = tuple(assessment.verdict[attribute] for attribute in self.knowledge.outcomes)
+        return self._summary(line, source, assessment.case, self._outcome(assessment.reasoning))
+
+    def _verdict(self, case) -> tuple:
+        """(verdict, problems) of the case's answers, from the last VERDICTS sets of answers."""
+        key = tuple(case.answers.items())
+        known = self._verdicts.get(key)
+        if known is not None:
+            self._verdicts.move_to_end(key)
+            return known
+        known = self._outcome(self.advisor.engine.reason(case.answers, traced=False))
+        self._verdicts[key] = known
+        if len(self._verdicts) > VERDICTS:
+            self._verdicts.popitem(last=False)
+        return known
+
+    def _outcome(self, reasoning) -> tuple:
+        """One value per outcome attribute, in outcomes.yaml order, and the three most severe
+        problems (Assessment.problems)."""
+        verdict = dict(reasoning.verdict)
         rank = self._severity
-        problems = sorted(assessment.problems(), key=lambda p: -rank.get(p[1], -1))
-        share = assessment.case.answers.get(self.revenue) if self.revenue else None
-        client = assessment.case.client.get("name") or (Path(source).stem if source else f"line {line}")
-        return Summary(line, source, client, verdict, share, tuple(name for name, _ in problems[:3]),
-                       assessment.language)
+        problems = sorted(found(self.knowledge, reasoning, self.knowledge.problem_categories),
+                          key=lambda p: -rank.get(p[1], -1))
+        return tuple([verdict[attribute] for attribute in self.knowledge.outcomes]), \
+            tuple([name for name, _ in problems[:3]])
+
+    def _summary(self, line, item, case, outcome: tuple) -> Summary:
+        source = None if self.columns is not None else item
+        share = case.answers.get(self.revenue) if self.revenue else None
+        client = case.client.get("name") or (Path(source).stem if source else f"line {line}")
+        return Summary(line, source, client, outcome[0], share, outcome[1], case.language)
 
     def write_documents(self, assessment, summary: Summary) -> list:
         """Each client's memo and letter, next to the others in the --out folder; returns

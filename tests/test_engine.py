@@ -32,15 +32,20 @@ def test_trace_records_rules_in_firing_order_with_what_they_matched():
     assert reasoning.firings[0].answers == (("frost", True),)
 
 
-def test_an_exception_inside_an_action_fails_the_assessment(monkeypatch):
-    """durable-rules would swallow it into its state; the engine must not."""
-    import expert.engine as engine_module
-
-    def exploding_firing(*args):
-        raise RuntimeError("boom")
-
+def test_an_exception_inside_an_action_fails_the_assessment():
+    """durable-rules would swallow it into its state; the engine must not. Here asserting the
+    finding that cold.frost concludes raises (the case itself is asserted as usual)."""
     engine = Advisor(TINY).engine
-    monkeypatch.setattr(engine_module, "Firing", exploding_firing)
+    assert_fact, start, complete, delete = engine._calls
+    calls = []
+
+    def exploding_after_the_case(text):
+        calls.append(text)
+        if len(calls) > 1:
+            raise RuntimeError("boom")
+        return assert_fact(text)
+
+    engine._calls = (exploding_after_the_case, start, complete, delete)
     with pytest.raises(EngineError, match=r"rule cold.frost: RuntimeError: boom"):
         engine.reason({"frost": True})
 
