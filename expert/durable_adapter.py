@@ -16,8 +16,9 @@ read again before anyone relies on them:
 - `Ruleset._handle`: the C ruleset, driven with the module `durable_rules_engine`
   (`assert_fact`, `start_action_for_state`, `complete_and_start_action`, `delete_state`,
   `delete_ruleset`), whose return codes are read as durable/engine.py reads them.
-- the activation's JSON text, `{"RULE":{BINDING:FACT,...}}`, where each fact is the text that
-  was asserted: the rule id and a finding's position are sliced out without decoding.
+- the activation's JSON text, `{"RULE":{BINDING:FACT,...}}`, where RULE is the rule's name in
+  the ruleset and each fact is the text that was asserted: the rule's name (all of one length,
+  compiler.rule_name) and a finding's position are sliced out without decoding.
 
 A case's run calls the C engine a few dozen times (an assertion per finding, a call per
 activation), so `Ruleset.calls` hands the engine these functions bound to the handle, with no
