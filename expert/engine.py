@@ -173,8 +173,9 @@ class Engine:
         `traced=False` leaves out which findings each firing joined, the links of the
         how-chain: a sixth of the engine's time, which a verdict in bulk does not need.
         A traced reasoning serves both kinds of request from the cache."""
-        # The answers as given: equal answers make equal keys whatever their order (12.0 and 12
-        # too); numbers are written for durable-rules in _case_fact.
+        # The answers as given, unsorted: the same answers in the same order make the same key
+        # (12.0 and 12 too), and a book's rows share their columns' order; other orders only
+        # miss the cache. Numbers are written for durable-rules in _case_fact.
         key = tuple(answers.items())
         if not self.cache_size:
             return self._reason(key, traced)
