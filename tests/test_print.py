@@ -19,6 +19,8 @@ from datetime import date
 
 import pytest
 from docx import Document as WordDocument
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 from expert.documents import Documents
@@ -183,13 +185,19 @@ def text_paragraphs(text: str) -> list:
     return [re.sub(r"^(- |\d+\. |\[ \] )", "", line) for line in text.splitlines() if line.strip()]
 
 
+def every_paragraph(word) -> list:
+    """The document's paragraphs in reading order, those inside a table too (python-docx's
+    `paragraphs` leaves out the signing block's cell)."""
+    return [Paragraph(element, word) for element in word.element.body.iter(qn("w:p"))]
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=IDS)
 def test_docx_letter_has_the_text_letters_paragraphs_in_named_styles(path, advisor, documents, tmp_path_factory):
     assessment = assess_scenario(path, advisor, tmp_path_factory)
     kind = documents.letter_kind(assessment) or "address"
     text = documents.letter(assessment, "text", kind, today=TODAY).content
     word = WordDocument(io.BytesIO(documents.letter(assessment, "docx", kind, today=TODAY).content))
-    paragraphs = [p for p in word.paragraphs if p.text.strip()]
+    paragraphs = [p for p in every_paragraph(word) if p.text.strip()]
     assert [p.text for p in paragraphs] == text_paragraphs(text)
     styles = {p.style.name for p in paragraphs}
     assert {"Adieu Sender", "Adieu Date", "Adieu Subject", "Adieu Closing", "Adieu Signature", "Body Text"} <= styles
@@ -198,6 +206,23 @@ def test_docx_letter_has_the_text_letters_paragraphs_in_named_styles(path, advis
     contact = documents.settings.person(assessment.case.client.get("contact"))["name"] or assessment.case.client["name"]
     assert any(contact in p.text for p in paragraphs if p.style.name == "Adieu Recipient")
     assert not any(MARKS.search(p.text) for p in paragraphs)
+
+
+def test_docx_letter_keeps_the_closing_and_signature_together_with_the_last_paragraph(advisor, documents):
+    """Word and LibreOffice move a row that cannot split to the next page whole, and the
+    paragraph kept with it too: the signature is never alone on a page, never parted from the
+    closing formula (a chain of keep-with-next paragraphs alone LibreOffice lets break)."""
+    assessment = advisor.assess(advisor.load_case(CASE))
+    word = WordDocument(io.BytesIO(documents.letter(assessment, "docx", "termination", today=TODAY).content))
+    [table] = word.tables
+    [row] = table.rows
+    assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+    cell = [p.style.name for p in row.cells[0].paragraphs if p.text.strip()]
+    assert cell[0] == "Adieu Closing" and set(cell[1:]) == {"Adieu Signature"} and len(cell) >= 2
+    before = table._tbl.getprevious()
+    last = Paragraph(before, word)
+    assert last.text.strip() and last.style.paragraph_format.keep_with_next
+    assert table._tbl.getnext() is None or table._tbl.getnext().tag == qn("w:sectPr")
 
 
 def test_docx_raises_the_ordinal_and_memo_has_headings_and_running_header(advisor, documents):
@@ -291,7 +316,7 @@ def test_what_the_user_typed_is_printed_as_written(advisor, documents):
         assert "Studio 30 jours" in letter
         assert "à l’attention de" in letter.lower()  # and the template's own text is typeset
     word = WordDocument(io.BytesIO(documents.letter(assessment, "docx", "termination", today=TODAY).content))
-    assert "Jean d'Ormesson" in [p.text for p in word.paragraphs]
+    assert "Jean d'Ormesson" in [p.text for p in every_paragraph(word)]
     raw = documents.letter(assessment, "eml", "termination", today=TODAY).content
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert message["To"].addresses[0].addr_spec == "o.hara@example.com"

@@ -115,6 +115,25 @@ def blocks(doc, name, last_keeps_with_next=False):
         tag(doc, line, style_name or "Normal")
 
 
+def signing_block(doc):
+    """The cell that holds the closing formula and the signature: a borderless one-row table
+    whose row cannot split, so that they never part and are never alone on a page. Keep with
+    next alone does not do it: LibreOffice (7.4) lets a chain of such paragraphs break at a
+    page's end; a row that cannot split, and the paragraph kept with it, it does move."""
+    table = doc.add_table(rows=1, cols=1)
+    row = table.rows[0]._tr
+    row.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    properties = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")  # the text lines up with the paragraphs above it
+    for side in ("top", "left", "bottom", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties.append(margins)
+    return table.cell(0, 0)
+
+
 def letter():
     doc = base()
     style(doc, "Adieu Sender", space_after=Pt(0))
@@ -138,11 +157,11 @@ def letter():
         tag(doc, line, name)
     blocks(doc, "body")
     blocks(doc, "last", last_keeps_with_next=True)
-    tag(doc, "{{r letter.closing }}", "Adieu Closing")
-    tag(doc, "", "Adieu Spacer")
-    tag(doc, "{%p for line in letter.signature %}")
-    tag(doc, "{{r line }}", "Adieu Signature")
-    tag(doc, "{%p endfor %}")
+    cell = signing_block(doc)
+    cell.paragraphs[0].text, cell.paragraphs[0].style = "{{r letter.closing }}", doc.styles["Adieu Closing"]
+    for line, name in (("", "Adieu Spacer"), ("{%p for line in letter.signature %}", "Normal"),
+                       ("{{r line }}", "Adieu Signature"), ("{%p endfor %}", "Normal")):
+        cell.add_paragraph(line, style=name)
     # Page numbers from page 2: a letter that fits one page shows none.
     section = doc.sections[0]
     section.different_first_page_header_footer = True
