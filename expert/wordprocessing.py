@@ -17,6 +17,8 @@ from types import SimpleNamespace
 from . import typography
 from .errors import InputError
 
+GAP_SHADING = "FFE866"  # a gap's background, as in the HTML; w:shd takes hex (a name shows black)
+
 
 def docx_document(template, layout: dict) -> bytes:
     """The DOCX of a letter (layout has `letter`) or a memo (layout has `blocks`) from the
@@ -86,7 +88,7 @@ def _rich(text: str):
         if style == "superscript":
             rich.add(piece, superscript=True)
         elif style == "placeholder":
-            rich.add(piece, highlight="yellow")
+            rich.add(piece, highlight=GAP_SHADING)
         else:
             rich.add(piece)
     return rich

@@ -231,6 +231,9 @@ def test_docx_raises_the_ordinal_and_memo_has_headings_and_running_header(adviso
     [dateline] = [p for p in word.paragraphs if p.style.name == "Adieu Date"]
     assert dateline.text == "[lieu d’écriture], le 1er mars 2025"   # the case names no place of writing
     assert [(r.text, r.font.superscript) for r in dateline.runs if r.font.superscript] == [("er", True)]
+    [gap] = [r for r in dateline.runs if r.text == "[lieu d’écriture]"]
+    shading = gap._r.rPr.find(qn("w:shd")).get(qn("w:fill"))
+    assert re.fullmatch("[0-9A-F]{6}", shading), "a colour name is no w:fill: LibreOffice shows the gap black"
     memo = WordDocument(io.BytesIO(documents.memo(assessment, "docx", today=TODAY).content))
     styles = [p.style.name for p in memo.paragraphs if p.text.strip()]
     assert styles[0] == "Title" and "Heading 1" in styles and "List Bullet" in styles and "Quote" in styles
@@ -280,9 +283,12 @@ TYPOGRAPHY = [
     ("fr", "à 10:30, voir http://exemple.fr", "à 10:30, voir http://exemple.fr"),
     ("fr", "[numéro de facture]", "\ue004[numéro de facture]\ue005"),
     ("fr", "[ ] case à cocher", "[ ] case à cocher"),
+    ("fr", "la durée de la relation [...]. En cas", "la durée de la relation [...]. En cas"),
+    ("fr", "l’indemnité […] est fixée", "l’indemnité […] est fixée"),
     ("fr", "déjà\u00a0:", "déjà\u00a0:"),
     ("en", "don't stop: now ; here", "don’t stop: now ; here"),
     ("en", "the 1st of March", "the 1st of March"),
+    ("en", "[invoice number] and [...] cut", "\ue004[invoice number]\ue005 and [...] cut"),
 ]
 
 
