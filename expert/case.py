@@ -34,6 +34,13 @@ DETAILS = {
     "unpaid": {"amount": "amount", "invoices": "texts"},
 }
 MULTI_LINE = ("address",)
+# Every detail beyond the names, as "section.key": what a letter may use; the interview asks
+# those its planned letter uses (templates' documents.yaml `details`), just before writing it.
+LETTER_DETAILS = tuple(f"{party}.{key}" for party, keys in PARTIES.items() for key in keys
+                       if key not in ASKED[party]) + tuple(f"{s}.{k}" for s, keys in DETAILS.items() for k in keys)
+DETAIL_KINDS = ("text", "lines", "date", "amount", "texts")   # the value types of the details
+LINE_BREAK = " / "          # how a line break of a postal address is typed on one line
+ITEM_BREAK = re.compile(r"\s*[,;]\s*")   # how the items of a list (invoice numbers) are typed
 TOP_LEVEL = ("language", "jurisdiction", "client", "provider", "answers") + tuple(DETAILS)
 JURISDICTION = re.compile(r"^[A-Z]{2}$")
 MAX_LINES = 6
@@ -69,9 +76,15 @@ class Case:
         for section in DETAILS:
             given = getattr(self, section)
             if given:
-                data[section] = {k: v.isoformat() if isinstance(v, datetime.date) else
-                                 list(v) if isinstance(v, tuple) else v for k, v in given.items()}
+                data[section] = {k: detail_data(v) for k, v in given.items()}
         return data
+
+
+def detail_data(value):
+    """A detail as a case file writes it: a date as YYYY-MM-DD, a list as a list."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
 
 
 def load_case(path, knowledge: Knowledge) -> Case:
@@ -149,6 +162,64 @@ def party_detail(key: str, value, fail) -> str:
     """One detail of a party (its name, e-mail, address...) as the case keeps it, or
     `fail(message)` with what was expected."""
     return _lines(value, fail) if key in MULTI_LINE else _text(value, key, fail)
+
+
+def detail_kind(name: str) -> str:
+    """The value type of a detail "section.key": lines, text, date, amount or texts."""
+    section, key = name.split(".")
+    if section in PARTIES:
+        return "lines" if key in MULTI_LINE else "text"
+    return DETAILS[section][key]
+
+
+def detail_from_text(name: str, text: str, fail):
+    """What a person typed on one line for a detail, as the case keeps it, by the case file's
+    own rules: address lines separated by " / ", a date as YYYY-MM-DD, an amount as 1250.50,
+    1 250,50 or 1,250.50 (a currency sign allowed), list items separated by commas."""
+    kind, key = detail_kind(name), name.split(".")[1]
+    text = text.strip()
+    if kind == "lines":
+        return party_detail(key, "\n".join(text.split(LINE_BREAK.strip())), fail)
+    if kind == "text":
+        return party_detail(key, text, fail) if name.split(".")[0] in PARTIES else _text(text, key, fail)
+    if kind == "amount":
+        return _detail(kind, _amount(text), key, fail)
+    if kind == "texts":
+        return _detail(kind, [item for item in ITEM_BREAK.split(text) if item], key, fail)
+    return _detail(kind, text, key, fail)
+
+
+def detail_text(name: str, value) -> str:
+    """A detail as it is typed on one line (the inverse of `detail_from_text`)."""
+    kind = detail_kind(name)
+    if kind == "lines":
+        return LINE_BREAK.join(str(value).splitlines())
+    if kind == "date":
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if kind == "texts":
+        return ", ".join(value)
+    if kind == "amount":
+        return f"{value:.2f}" if round(value) != value else f"{value:.0f}"
+    return str(value)
+
+
+AMOUNT = re.compile(r"^\d+(?:\.\d+)?$")
+CURRENCY = re.compile(r"(?i)^(?:€|£|\$|eur|gbp|euros?)|(?:€|£|\$|eur|gbp|euros?)$")
+
+
+def _amount(text: str):
+    """An amount as typed, as a number (left as text when it is not one: `_detail` says so)."""
+    cleaned = CURRENCY.sub("", answers_.SPACES.sub("", text))
+    if "," in cleaned and "." in cleaned:       # 1,250.50 or 1.250,50: the last sign is the decimal one
+        thousands = "," if cleaned.rindex(".") > cleaned.rindex(",") else "."
+        cleaned = cleaned.replace(thousands, "")
+    elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) <= 2:
+        cleaned = cleaned.replace(",", ".")     # 1250,50
+    elif "," in cleaned:
+        cleaned = cleaned.replace(",", "")      # 1,250
+    if not AMOUNT.match(cleaned) or len(cleaned) > 20:
+        return text
+    return float(cleaned) if "." in cleaned else int(cleaned)
 
 
 def _detail(kind: str, value, key, fail):

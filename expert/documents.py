@@ -32,13 +32,14 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from . import typography
+from .case import LETTER_DETAILS
 from .emails import NotAnAddress, checked
 from .errors import AdieuError, InputError, NoLetter, TemplateError, UsageError
 from .files import read_document
 from .law import add_months, law_for
 from .resources import PACKAGE, data_dir
 from .typography import Typography, user_text
-from .statements import Statements
+from .statements import Statements, holds, parse_asserts
 
 if TYPE_CHECKING:
     from .advisor import Assessment
@@ -263,6 +264,14 @@ class Documents:
         """The letter the recommendation calls for (documents.yaml), None when it calls for none."""
         kind = self.settings.letters.get(assessment.verdict[assessment.primary], NO_LETTER)
         return None if kind == NO_LETTER else kind
+
+    def letter_details(self, assessment: "Assessment") -> tuple:
+        """The case details ("contract.date"...) the planned letter uses for this case, in the
+        order to ask them (documents.yaml `details`); none when no letter is planned."""
+        kind = self.planned_kind(assessment)
+        return tuple(name for name, when, languages in self.settings.details.get(kind, ())
+                     if (when is None or holds(when, assessment.case.answers))
+                     and (languages is None or assessment.language in languages))
 
     def letter_kind(self, assessment: "Assessment", kind: str = "auto") -> str | None:
         if kind == "auto":
@@ -596,6 +605,7 @@ class _Settings:
         for kind, days in self.reassess_days.items():
             if kind not in self.kinds or not isinstance(days, int) or days < 0:
                 self._fail(("timing", "reassess_days", kind), "expected a letter kind and a number of days")
+        self.details = self._details(data)
         self.mitigating = tuple(self._get(self._mapping(data, ("memo",)), ("memo", "mitigating"), list))
         self.formats = self._mapping(data, ("formats",))
         for lang, spec in self.formats.items():
@@ -611,6 +621,30 @@ class _Settings:
         for name, spec in self.honorifics.items():
             if not isinstance(spec, dict) or not isinstance(spec.get("written"), list):
                 self._fail(("honorifics", name), "expected written (a list), and the title per language")
+
+    def _details(self, data) -> dict:
+        """`details`: letter kind -> ((detail, alternatives of answers or None, languages or
+        None), ...)."""
+        given = self._mapping(data, ("details",)) if "details" in data else {}
+        details = {}
+        for kind, entries in given.items():
+            if kind not in self.kinds or not isinstance(entries, list):
+                self._fail(("details", kind), f"expected a letter kind ({', '.join(self.kinds)}) "
+                                              f"and a list of details")
+            details[kind] = []
+            for index, entry in enumerate(entries):
+                entry = {"detail": entry} if isinstance(entry, str) else entry
+                if not isinstance(entry, dict) or entry.get("detail") not in LETTER_DETAILS \
+                        or not set(entry) <= {"detail", "when", "languages"}:
+                    self._fail(("details", kind, index), f"expected one of {', '.join(LETTER_DETAILS)}, or "
+                                                         f"{{detail: ..., when: {{factor: value}}, languages: [...]}}")
+                when = parse_asserts(entry["when"]) if "when" in entry else None
+                languages = entry.get("languages")
+                if ("when" in entry and when is None) or (languages is not None and not (
+                        isinstance(languages, list) and all(isinstance(lang, str) for lang in languages))):
+                    self._fail(("details", kind, index), "expected when: {factor: value} and languages: [fr, ...]")
+                details[kind].append((entry["detail"], when, tuple(languages) if languages else None))
+        return details
 
     def jurisdiction_for(self, language: str) -> str:
         return self.jurisdictions[language]

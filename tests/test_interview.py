@@ -89,6 +89,10 @@ class Keys:
         """Contact, their e-mail, signatory, our e-mail: asked last, only for a letter."""
         return self.type(*LAST_DETAILS)
 
+    def leave_empty(self, count):
+        """Enter alone on `count` optional details (the letter then shows its blanks)."""
+        return self.type(*[""] * count)
+
     def back(self, factor=None):
         """← Back, the last choice: after the values, "I don't know", "why?" and a blank line;
         on a theme's check after yes, no, "why?"; on a text prompt, "<" alone."""
@@ -195,7 +199,7 @@ def test_written_warning_ignored_leads_to_planned_exit(here, keys, knowledge, ad
      .pick("abusive_to_staff", "never").pick("unpaid_extra_work", False).all_true()
      .pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable")
      .type("4", "12").pick("client_influence", "low").type("30 days").pick("work_in_progress", True)
-     .finish().letter_details())
+     .finish().letter_details().leave_empty(6))    # title, addresses, contract, warning date
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     assert run.result["asked"] == [
@@ -210,7 +214,7 @@ def test_written_warning_ignored_leads_to_planned_exit(here, keys, knowledge, ad
 def test_abusive_client_ends_promptly_and_trend_is_not_asked_when_nothing_was_raised(here, keys, advisor):
     (keys.details().all_true().not_all().pick("abusive_to_staff", "abusive")
      .pick("issue_raised", "not_yet").type("2", "5").pick("client_influence", "low").type("0")
-     .pick("work_in_progress", False).finish().letter_details())
+     .pick("work_in_progress", False).finish().letter_details().leave_empty(5))  # no warning: no date asked
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     asked = run.result["asked"]
@@ -223,7 +227,7 @@ def test_abusive_client_ends_promptly_and_trend_is_not_asked_when_nothing_was_ra
 def test_haggling_client_is_asked_what_could_justify_a_concession(here, keys, advisor):
     (keys.details().not_all().pick("payment_behaviour", "on_time").pick("discount_pressure", True)
      .all_true().all_true().not_all().pick("values_conflict", "none").pick("strategic_fit", "core")
-     .pick("brings_referrals", False).type("1").finish().letter_details())
+     .pick("brings_referrals", False).type("1").finish().letter_details().leave_empty(3))  # title, addresses
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     assert run.result["asked"][-4:] == ["values_conflict", "strategic_fit", "brings_referrals",
@@ -340,7 +344,7 @@ def test_progress_only_moves_forward_and_says_how_many_questions_are_left(here, 
      .pick("abusive_to_staff", "never").pick("unpaid_extra_work", False).all_true()
      .pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "stable")
      .type("4", "12").pick("client_influence", "low").type("30").pick("work_in_progress", True)
-     .finish().letter_details())
+     .finish().letter_details().leave_empty(6))
     run = run_interview(str(keys), language="en")
     assert run.error is None, run.screen
     bars = [line.count("▰") for line in run.screen.splitlines() if line.startswith("── ")]
@@ -397,7 +401,7 @@ def test_changing_an_answer_at_review_asks_what_became_relevant(here, keys, know
     keys.review_pick(3).pick("payment_behaviour", "often_late")
     # (warned in writing: for money, after a mere conversation the trend changes nothing)
     keys.pick("issue_raised", "warned_in_writing").pick("behaviour_trend", "improving")
-    keys.finish().letter_details()
+    keys.finish().letter_details().leave_empty(4)    # the address letter: title, addresses, warning date
     run = run_interview(str(keys), language="en")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     # Disputed charges would change nothing once payments are often late: not asked.
@@ -424,7 +428,7 @@ def test_names_for_the_letter_are_asked_last_and_checked(here, keys, advisor):
         "answers": PLANNED_EXIT,
     }), encoding="utf-8")
     keys.confirm().finish()                          # nothing to revisit, all correct, write
-    keys.type("Marie Dupont", "not an address").retype("marie@dupont.example").type("Jean Martin", "")
+    keys.type("Marie Dupont", "not an address").retype("marie@dupont.example").type("Jean Martin", "").leave_empty(7)
     run = run_interview(str(keys), answers="last.yaml")
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     verdict = run.screen.index("Recommandation : Mettre fin à la relation de façon planifiée")

@@ -65,7 +65,8 @@ LINES = ["Dupont SARL", "Atelier Martin",
          "3", "2",                  # a written warning; nothing has changed
          "4", "12", "1", "", "2",   # years, share, influence, notice unknown, work in progress
          "", "2", "",               # review: all correct; every detail of the verdict; then write
-         "Marie Dupont", "marie@dupont.example", "Jean Martin", ""]
+         "Marie Dupont", "marie@dupont.example", "Jean Martin", "",
+         *[""] * 7]                 # the letter's details (title, place, addresses, contract...): left empty
 
 
 @pytest.mark.parametrize("language, other", [("fr", "en"), ("en", "fr")])

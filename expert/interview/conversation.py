@@ -5,7 +5,8 @@ at once to the session file, so Ctrl-C or a closed terminal loses nothing. At ev
 the user can go back: the previous question comes again with its answer chosen, as many
 steps as they like, and the later answers stay as long as their questions still apply. The
 names a letter needs (contact, e-mail addresses, signatory) are asked last, and only when a
-letter will be written.
+letter will be written; then the details that letter uses (addresses, contract, unpaid
+invoices: the templates' documents.yaml says which, for which answers), each optional.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from .. import answers, explain
-from ..case import MAX_TEXT, case_from_data
+from ..case import MAX_ITEM, MAX_ITEMS, MAX_LINES, MAX_TEXT, case_from_data, detail_from_text, detail_kind, \
+    detail_text
 from ..documents import LETTER_FILE, MEMO_FILE
 from ..errors import AdieuError, InputError, InterviewPaused
 from ..files import slugify, write_atomic
@@ -25,13 +27,13 @@ from ..conditions import CHOICE_TYPES
 from ..messages import LANGUAGES, locale_language
 from .planner import Planner, Step
 from .progress import CELLS, Progress
-from .session import DETAILS, GATE, REVISIT, Session
+from .session import ASKED_DETAILS, DETAILS, GATE, REVISIT, Session
 from .terminal import BACK, SEPARATOR
 from .texts import Texts
 
 CASE_FILE = "case.yaml"
 FIRST_DETAILS = ("client.name", "provider.name")   # who the interview is about: asked first
-LAST_DETAILS = tuple(d for d in DETAILS if d not in FIRST_DETAILS)  # only for a letter, just before it
+LAST_DETAILS = tuple(d for d in ASKED_DETAILS if d not in FIRST_DETAILS)  # only for a letter, just before it
 REQUIRED_DETAILS = FIRST_DETAILS                    # the folder is named after one, the memo headed by the other
 BACK_TYPED = "<"                                    # typed alone on a text prompt: the previous question
 WHY_TYPED = "?"
@@ -238,24 +240,33 @@ class Interview:
         self.session.save()
 
     def _ask_detail(self, name: str):
-        party, key = name.split(".")
+        """One detail, read as the case file reads it (case.detail_from_text); a bad value is
+        said after Enter and asked again; an empty one leaves an optional detail empty."""
+        kind, key = detail_kind(name), name.split(".")[1]
         required = name in REQUIRED_DETAILS
         self._at(name)
+
+        def fail(message):
+            raise ValueError(message)
 
         def check(text):
             if not text:
                 return self.t("required") if required else None
             try:
-                case_from_data({party: {key: text}}, self.knowledge)
-            except InputError:
-                return self.t("bad_email") if key == "email" else self.t("bad_text", max=MAX_TEXT)
+                detail_from_text(name, text, fail)
+            except ValueError:
+                if kind == "text":
+                    return self.t("bad_email") if key == "email" else self.t("bad_text", max=MAX_TEXT)
+                return self.t(f"bad_{kind}", max=MAX_TEXT, lines=MAX_LINES, items=MAX_ITEMS, item=MAX_ITEM)
             return None
 
-        current = self.session.detail(name) or ""
-        value = self._text(self.t(name), default=current, hint="" if required else self.t("optional"), check=check)
-        if value:
-            value = getattr(case_from_data({party: {key: value}}, self.knowledge), party)[key]
-        self.session.set_detail(name, value or None)
+        current = self.session.detail(name)
+        hint = self.t("hint_separator").join(
+            part for part in ("" if required else self.t("optional"), self.t(f"hint_{kind}") if kind != "text" else "")
+            if part)
+        value = self._text(self.t(name), default="" if current is None else detail_text(name, current), hint=hint,
+                           check=check)
+        self.session.set_detail(name, detail_from_text(name, value, fail) if value else None)
         self.session.answered(name)
         self.session.save()
 
@@ -426,7 +437,8 @@ class Interview:
                    (f"{self.t('label.language')}{colon}{self.t(f'language_name.{lang}')}", "language")]
         for name in DETAILS:
             if name in FIRST_DETAILS or session.has_detail(name):
-                value = session.detail(name) or self.t("not_given")
+                value = session.detail(name)
+                value = self.t("not_given") if value is None else detail_text(name, value)
                 choices.append((f"{self.t(f'label.{name}')}{colon}{value}", name))
         for theme, title in k.themes.items():
             lines = [(self._answer_line(f), f) for f in k.factors if k.factors[f].theme == theme and session.given(f)]
@@ -497,7 +509,8 @@ class Interview:
                 break
             self.terminal.say()
             self.terminal.say(render(assessment, "text", full=True, width=self.terminal.width()).rstrip("\n"))
-        if documents.planned_kind(assessment) is not None and not self._last_details():
+        if documents.planned_kind(assessment) is not None and \
+                not self._last_details(documents.letter_details(assessment)):
             return None
         data = session.case_data(k)
         folder = self._folder()
@@ -522,11 +535,12 @@ class Interview:
         return {"folder": folder, "files": [path for path, _ in written], "assessment": assessment,
                 "asked": list(self.asked), "timings": list(self.timings), "waits": list(self.terminal.waits)}
 
-    def _last_details(self) -> bool:
-        """The contact, e-mail addresses and signatory, for the letter about to be written.
-        False when the user goes back from the first of them (to the verdict's review)."""
+    def _last_details(self, letter_details: tuple) -> bool:
+        """The contact, e-mail addresses and signatory, then the `letter_details` the letter
+        about to be written uses. False when the user goes back from the first of them (to
+        the verdict's review)."""
         session = self.session
-        missing = [name for name in LAST_DETAILS if not session.has_detail(name)]
+        missing = [name for name in LAST_DETAILS + tuple(letter_details) if not session.has_detail(name)]
         if not missing:
             return True
         self.terminal.say()
@@ -612,9 +626,17 @@ def free_folder(folder: Path) -> Path:
 
 
 def case_yaml(data: dict, header: str) -> str:
+    """The case file as a person would write it: a postal address as a block of lines."""
     import yaml
 
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper, value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+    Dumper.add_representer(str, text)
+    body = yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
     return "".join(f"# {line}\n" for line in header.splitlines()) + body
 
 

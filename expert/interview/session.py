@@ -4,8 +4,9 @@ A session is a small JSON file (written atomically: the old version or the new o
 half) from which `adieu interview --resume` restores the interview at the question where
 it stopped, with the questions answered before it so that the user can still go back. A
 file that is not an Adieu session, or is damaged, is refused in one line. Version 1 files
-(without `history` and `gates`) and version 2 files (without the tick-box screen of a case
-file's answers, "revisit", among the questions) are still read.
+(without `history` and `gates`), version 2 files (without the tick-box screen of a case
+file's answers, "revisit", among the questions) and version 3 files (without the letter's
+details: `contract`, `unpaid`, addresses, title and place) are still read.
 """
 
 from __future__ import annotations
@@ -16,22 +17,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..case import ASKED, PARTIES, case_from_data
+from ..case import ASKED, DETAILS as SECTIONS, LETTER_DETAILS, PARTIES, case_from_data, detail_data
 from ..errors import InputError
 from ..files import read_document, write_atomic
 from ..knowledge import LANGUAGES, Knowledge
 
 MARKER = "adieu-interview-session"
-VERSION = 3
+VERSION = 4
 DEFAULT_NAME = "adieu-session.json"
 GATE = "gate:"                  # a theme's check in `queue` and `history`: "gate:money"
 REVISIT = "revisit"             # the tick-box screen of the answers taken from a case file
-DETAILS = tuple(f"{party}.{key}" for party, keys in ASKED.items() for key in keys)
+ASKED_DETAILS = tuple(f"{party}.{key}" for party, keys in ASKED.items() for key in keys)
+DETAILS = ASKED_DETAILS + LETTER_DETAILS    # every detail a session holds, as "section.key"
 
 
 @dataclass
 class Session:
-    """Where the interview stands. `client`/`provider` hold None for a detail left empty;
+    """Where the interview stands. `client`/`provider`/`contract`/`unpaid` hold the details
+    as the case keeps them (a date, a list...), None for one left empty;
     `unknown` the factors answered "I don't know"; `queue` the questions to (re)ask first;
     `history` the questions answered, in the order they were last answered (what "back"
     walks through); `gates` the factors each theme's check covered."""
@@ -40,6 +43,8 @@ class Session:
     language: str | None = None
     client: dict = field(default_factory=dict)
     provider: dict = field(default_factory=dict)
+    contract: dict = field(default_factory=dict)
+    unpaid: dict = field(default_factory=dict)
     answers: dict = field(default_factory=dict)
     unknown: list = field(default_factory=list)
     checked_themes: list = field(default_factory=list)
@@ -92,6 +97,10 @@ class Session:
                 data[party] = given
         data["answers"] = {f: self.answers.get(f) for f in knowledge.factors
                            if f in self.answers or f in self.unknown}
+        for section in SECTIONS:
+            given = {k: detail_data(v) for k, v in getattr(self, section).items() if v is not None}
+            if given:
+                data[section] = given
         return data
 
     def to_json(self) -> dict:
@@ -99,6 +108,8 @@ class Session:
             "format": MARKER, "version": VERSION,
             "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "language": self.language, "client": self.client, "provider": self.provider,
+            **{section: {k: None if v is None else detail_data(v) for k, v in getattr(self, section).items()}
+               for section in SECTIONS},
             "answers": self.answers, "unknown": self.unknown, "checked_themes": self.checked_themes,
             "queue": self.queue, "history": self.history, "gates": self.gates, "revisit": self.revisit, "source": self.source,
             "out": self.out, "policy": self.policy, "at": self.at,
@@ -140,21 +151,22 @@ def load_session(path, knowledge: Knowledge) -> Session:
         fail(f"damaged session: expected one of {', '.join(LANGUAGES)}", key="language")
     session.language = language
     # Details and answers are checked by the rules of the case file itself.
-    for party, keys in PARTIES.items():
-        given = data.get(party) or {}
+    sections = {**PARTIES, **SECTIONS}
+    for section, keys in sections.items():
+        given = data.get(section) or {}
         if not isinstance(given, dict):
-            fail("damaged session: expected a mapping", key=party)
+            fail("damaged session: expected a mapping", key=section)
         for key in given:
             if key not in keys:
-                fail("damaged session: unknown key", key=f"{party}.{key}")
+                fail("damaged session: unknown key", key=f"{section}.{key}")
     answers = data.get("answers") or {}
     if not isinstance(answers, dict):
         fail("damaged session: expected a mapping", key="answers")
-    case = case_from_data({"client": data.get("client") or {}, "provider": data.get("provider") or {},
-                           "answers": answers}, knowledge, str(path))
-    for party in PARTIES:
-        given = data.get(party) or {}
-        setattr(session, party, {k: getattr(case, party).get(k) for k in given})
+    case = case_from_data({**{section: data.get(section) or {} for section in sections}, "answers": answers},
+                          knowledge, str(path))
+    for section in sections:
+        given = data.get(section) or {}
+        setattr(session, section, {k: getattr(case, section).get(k) for k in given})
     session.answers = case.answers
     session.unknown = _names(data, "unknown", knowledge.factors, fail)
     session.checked_themes = _names(data, "checked_themes", knowledge.themes, fail)
