@@ -8,6 +8,7 @@ the prompt with EOFError, and the test fails showing what was on screen.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import threading
@@ -18,6 +19,7 @@ import yaml
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from expert.case import LETTER_DETAILS
 from expert.errors import InputError
 from expert.files import slugify
 from expert.interview import InterviewPaused, Terminal, interview_command, load_texts
@@ -40,12 +42,21 @@ class Run:
     screen: str
 
 
+class ScreenTerminal(Terminal):
+    """The questionary terminal, with each text prompt's question copied to the screen (the
+    dummy output shows no prompt), so that a test can tell which details were asked."""
+
+    def text(self, message, default="", instruction=None):
+        self.say(f"? {message}")
+        return super().text(message, default=default, instruction=instruction)
+
+
 def run_interview(keys: str, timeout: float = TIMEOUT, **options) -> Run:
     """Run interview_command on a pipe input holding `keys`; fail if it wants more."""
     screen, outcome = io.StringIO(), {}
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
-        terminal = Terminal(input=pipe, output=DummyOutput(), stream=screen)
+        terminal = ScreenTerminal(input=pipe, output=DummyOutput(), stream=screen)
 
         def target():
             try:
@@ -438,6 +449,123 @@ def test_names_for_the_letter_are_asked_last_and_checked(here, keys, advisor):
     assert case["client"] == {"name": "Dupont SARL", "contact": "Marie Dupont", "email": "marie@dupont.example"}
     assert case["provider"] == {"name": "Atelier Martin", "signatory": "Jean Martin"}
     assert (run.result["folder"] / "letter.txt").exists()
+
+
+# -- the letter's details ----------------------------------------------------------------------
+
+UNPAID_EXIT = {**PLANNED_EXIT, "payment_behaviour": "unpaid_invoices"}
+NAMES = ["Me Anne Roux", "", "Jean Martin", ""]          # contact, their e-mail, signatory, our e-mail
+
+
+def from_case_file(here, answers, language="fr"):
+    (here / "case.yaml").write_text(yaml.safe_dump({
+        "language": language, "client": {"name": "Garage Roux SAS"}, "provider": {"name": "Atelier Martin"},
+        "answers": answers}), encoding="utf-8")
+    return "case.yaml"
+
+
+def letter_detail_prompts(knowledge, language):
+    texts = load_texts(knowledge)
+    return {name: texts(name, language) for name in LETTER_DETAILS}
+
+
+def test_a_termination_for_unpaid_invoices_asks_their_amount_and_numbers_and_the_letter_states_them(
+        here, keys, advisor):
+    keys.confirm().finish().type(*NAMES)            # nothing to revisit, all correct, write
+    keys.type("Gérant", "Villeurbanne", "4 place Grandclément / 69100 Villeurbanne", "", "CT-2021-07", "",
+              "2025-01-15", "beaucoup").retype("4 250,50 €").type("F-2024-118, F-2025-004")
+    run = run_interview(str(keys), answers=from_case_file(here, UNPAID_EXIT))
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert run.result["assessment"].verdict["recommendation"] in ("exit_planned", "exit_now")
+    assert "Le montant total qui reste dû" in run.screen and "Les numéros des factures impayées" in run.screen
+    assert "✗ Il faut un montant, par exemple 1 250,50" in run.screen
+    case = written_case(run)
+    assert case["unpaid"] == {"amount": 4250.5, "invoices": ["F-2024-118", "F-2025-004"]}
+    assert case["contract"] == {"reference": "CT-2021-07", "warning_date": "2025-01-15"}
+    assert case["provider"] == {"name": "Atelier Martin", "signatory": "Jean Martin", "title": "Gérant",
+                                "place": "Villeurbanne", "address": "4 place Grandclément\n69100 Villeurbanne"}
+    letter = " ".join((run.result["folder"] / "letter.txt").read_text(encoding="utf-8").split())
+    letter = letter.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "(n° F-2024-118 et F-2025-004, d’un total de 4 250,50 €)" in letter
+    assert "Par un précédent courrier du 15 janvier 2025" in letter
+    assert "Villeurbanne, le " in letter and "4 place Grandclément 69100 Villeurbanne" in letter
+    assert "[adresse postale du client]" in letter          # left empty: the letter shows its blank
+    assert_same_verdict_as_assess(run, advisor)
+
+
+def test_a_client_to_keep_is_asked_no_detail_for_a_letter(here, keys, knowledge, advisor):
+    keys.details().all_true().all_true().all_true().all_true().finish()
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert run.result["assessment"].verdict["recommendation"] == "keep"
+    assert not any(prompt in run.screen for prompt in letter_detail_prompts(knowledge, "en").values())
+    assert not {"contract", "unpaid"} & set(written_case(run))
+
+
+def test_without_a_written_warning_its_date_is_not_asked(here, keys, knowledge, advisor):
+    (keys.details().all_true().not_all().pick("abusive_to_staff", "abusive")
+     .pick("issue_raised", "not_yet").type("2", "5").pick("client_influence", "low").type("0")
+     .pick("work_in_progress", False).finish().letter_details()
+     .type("Director", "10 High Street / Bristol BS1 4DJ", "", "C-12", "2024-02-01"))
+    run = run_interview(str(keys), language="en")
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert run.result["assessment"].verdict["recommendation"] == "exit_now"
+    prompts = letter_detail_prompts(knowledge, "en")
+    assert prompts["contract.date"] in run.screen
+    for name in ("contract.warning_date", "unpaid.amount", "unpaid.invoices", "provider.place"):
+        assert prompts[name] not in run.screen, name      # not warned, nothing unpaid, no place in English
+    assert written_case(run)["contract"] == {"reference": "C-12", "date": "2024-02-01"}
+    letter = (run.result["folder"] / "letter.txt").read_text(encoding="utf-8")
+    assert "10 High Street\nBristol BS1 4DJ" in letter and "Director" in letter
+    assert "Termination of contract C-12 of 1 February 2024" in letter
+
+
+def test_going_back_across_the_letter_details_keeps_their_answers(here, keys, advisor):
+    keys.confirm().finish().type(*NAMES)
+    keys.type("Gérant", "Lyon").back().back()          # back from the address, then from the place
+    keys.confirm().confirm()                           # the title, then the place, offered as typed
+    keys.type("12 rue des Lilas / 69003 Lyon").back().confirm()    # the address comes back on one line
+    keys.leave_empty(4)                                # client's address, contract, warning date
+    run = run_interview(str(keys), answers=from_case_file(here, PLANNED_EXIT))
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    provider = written_case(run)["provider"]
+    assert (provider["title"], provider["place"], provider["address"]) == ("Gérant", "Lyon",
+                                                                           "12 rue des Lilas\n69003 Lyon")
+
+
+def test_plain_interview_takes_an_address_on_one_line_and_goes_back_with_a_less_than_sign(here, advisor):
+    from expert.interview import PlainTerminal
+
+    lines = ["", "", "", *NAMES, "Gérant", "<", "", "Lyon", "12 rue des Lilas / 69003 Lyon", "8 avenue Foch/Lyon",
+             "", "", "", "4250", "F-7"]
+    screen = io.StringIO()
+    terminal = PlainTerminal(input=io.StringIO("\n".join(lines) + "\n"), stream=screen)
+    result = interview_command(terminal=terminal, answers=from_case_file(here, UNPAID_EXIT))
+    case = yaml.safe_load((result["folder"] / "case.yaml").read_text(encoding="utf-8"))
+    assert case["provider"]["address"] == "12 rue des Lilas\n69003 Lyon"
+    assert case["client"]["address"] == "8 avenue Foch\nLyon"
+    assert case["unpaid"] == {"amount": 4250, "invoices": ["F-7"]}
+    assert "[Gérant]" in screen.getvalue()             # back to the title: offered again as typed
+    assert "séparées par « / »" in screen.getvalue()
+
+
+def test_letter_details_are_saved_and_a_version_3_session_resumes_to_them(here, keys, advisor):
+    (here / DEFAULT_NAME).write_text(json.dumps({
+        "format": "adieu-interview-session", "version": 3, "language": "fr",
+        "client": {"name": "Dupont SARL", "contact": "Marie Dupont", "email": None},
+        "provider": {"name": "Atelier Martin", "signatory": "Jean Martin", "email": None},
+        "answers": PLANNED_EXIT, "unknown": [], "checked_themes": [], "queue": [], "history": [], "gates": {},
+        "revisit": False, "source": None, "out": None, "policy": None, "at": "review"}), encoding="utf-8")
+    keys.finish().type("Gérant", "Lyon", "12 rue des Lilas / 69003 Lyon", "", "CT-9", "2021-09-01").interrupt()
+    run = run_interview(str(keys), resume="")
+    assert isinstance(run.error, InterviewPaused), run.screen
+    saved = json.loads((here / DEFAULT_NAME).read_text(encoding="utf-8"))
+    assert saved["version"] == VERSION
+    assert saved["contract"] == {"reference": "CT-9", "date": "2021-09-01"}
+    assert saved["client"] == {"name": "Dupont SARL", "contact": "Marie Dupont", "email": None, "address": None}
+    session = load_session(here / DEFAULT_NAME, advisor.knowledge)
+    assert session.provider["address"] == "12 rue des Lilas\n69003 Lyon"
+    assert session.contract["date"] == datetime.date(2021, 9, 1) and session.at == "contract.warning_date"
 
 
 # -- nothing is lost ---------------------------------------------------------------------------

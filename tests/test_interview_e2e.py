@@ -79,8 +79,14 @@ def test_interview_goes_back_resumes_and_ends_with_the_verdict_of_assess(tmp_pat
     answer(child, "Is everything right?", "\r")                           # all correct
     answer(child, "What next?", "\r")                                     # write the files
     for prompt, typed in [("Your contact there", "Marie Dupont"), ("Their e-mail", "marie.dupont@example.com"),
-                          ("Who will sign", "Jean Martin"), ("Your e-mail", "jean@atelier-martin.example")]:
+                          ("Who will sign", "Jean Martin"), ("Your e-mail", "jean@atelier-martin.example"),
+                          ("Your job title", "Director"), ("Your postal address", "1 Mill Lane / Leeds LS1 1AA"),
+                          ("The client's postal address", ""), ("The reference of your contract", "C-12"),
+                          ("The date of that contract", "1 March 2021")]:
         answer(child, prompt, typed + "\r")
+    child.expect_exact("This needs a date written year-month-day")                # asked again...
+    answer(child, "The date of that contract", "\x15" + "2021-03-01\r")           # ...and corrected
+    answer(child, "The date of your written warning", "\r")
     child.expect_exact("To see this verdict again: adieu assess dupont-sarl/case.yaml")
     child.expect(pexpect.EOF)
     child.close()
@@ -90,6 +96,8 @@ def test_interview_goes_back_resumes_and_ends_with_the_verdict_of_assess(tmp_pat
     case = yaml.safe_load((tmp_path / "dupont-sarl" / "case.yaml").read_text(encoding="utf-8"))
     assert case["client"] == {"name": "Dupont SARL", "contact": "Marie Dupont", "email": "marie.dupont@example.com"}
     assert case["provider"]["name"] == "Atelier Martin"
+    assert case["provider"]["address"] == "1 Mill Lane\nLeeds LS1 1AA"
+    assert case["contract"] == {"reference": "C-12", "date": "2021-03-01"}
     assert case["answers"] == {
         "payment_behaviour": "often_late", "discount_pressure": False, "profitability": "profitable",
         "revenue_share": 12, "abusive_to_staff": "never", "unpaid_extra_work": False, "values_conflict": "none",
@@ -116,7 +124,8 @@ def test_plain_interview_from_a_pipe_writes_the_same_case(tmp_path, adieu, knowl
              "3",                       # ...to how it went since: now getting worse
              "4", "12 %", "1", "30 days", "2",  # years, share, influence, notice, work in progress
              "", "",                    # review: all correct; then write the files
-             "Marie Dupont", "marie@dupont.example", "Jean Martin", ""]
+             "Marie Dupont", "marie@dupont.example", "Jean Martin", "",
+             "", "10 High Street / Bristol BS1 4DJ", "", "", "", ""]   # the letter's details: one address
     done = adieu("interview", "--plain", "--language", "en", cwd=tmp_path, input="\n".join(lines) + "\n")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert "\x1b[" not in done.stdout                                     # nothing redrawn
@@ -126,6 +135,7 @@ def test_plain_interview_from_a_pipe_writes_the_same_case(tmp_path, adieu, knowl
     assert case["answers"]["behaviour_trend"] == "worsening"
     assert case["answers"]["revenue_share"] == 12 and case["answers"]["notice_period_days"] == 30
     assert "Your contact there" in done.stdout
+    assert case["provider"]["address"] == "10 High Street\nBristol BS1 4DJ"
     assessed = adieu("assess", "dupont-sarl/case.yaml", cwd=tmp_path)
     assert assessed.stdout.split("\n\n")[0] in done.stdout
 
