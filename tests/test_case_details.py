@@ -140,3 +140,69 @@ def test_e_mail_greeting_follows_the_contact(language, contact, greeting, adviso
     text = Documents().letter(assessment, "text", "address", today=datetime.date(2025, 3, 3), delivery="email").content
     assert f"\n{greeting}\n" in text
     assert "[" not in text, "an e-mail needs no postal address nor place"
+
+
+# -- the details as typed in the interview -------------------------------------------------------
+
+@pytest.mark.parametrize("name,typed,expected", [
+    ("client.address", "12 rue des Lilas / 69003 Lyon", "12 rue des Lilas\n69003 Lyon"),
+    ("provider.address", "4 place Grandclément/69100 Villeurbanne", "4 place Grandclément\n69100 Villeurbanne"),
+    ("contract.date", "2021-09-01", datetime.date(2021, 9, 1)),
+    ("unpaid.amount", "4 250,50 €", 4250.5),
+    ("unpaid.amount", "£1,870.00", 1870.0),
+    ("unpaid.amount", "1250", 1250),
+    ("unpaid.invoices", "F-2025-014, F-2025-021; 1042", ("F-2025-014", "F-2025-021", "1042")),
+    ("provider.title", "Gérant", "Gérant"),
+])
+def test_a_detail_typed_on_one_line_is_read_by_the_case_files_rules(name, typed, expected):
+    from expert.case import detail_from_text, detail_text
+
+    value = detail_from_text(name, typed, pytest.fail)
+    assert value == expected and type(value) is type(expected)
+    assert detail_from_text(name, detail_text(name, value), pytest.fail) == value     # shown as typed again
+
+
+@pytest.mark.parametrize("name,typed,expected", [
+    ("contract.date", "01/09/2021", "expected a date as YYYY-MM-DD"),
+    ("unpaid.amount", "beaucoup", "expected an amount from 0"),
+    ("unpaid.amount", "12,345.678", "at most two decimals"),
+    ("unpaid.invoices", " , ", "expected a list of texts"),
+    ("client.address", " / ".join(["ligne"] * 7), "expected at most 6 lines"),
+])
+def test_a_bad_typed_detail_says_what_was_expected(name, typed, expected):
+    from expert.case import detail_from_text
+
+    def fail(message):
+        raise ValueError(message)
+
+    with pytest.raises(ValueError, match=expected):
+        detail_from_text(name, typed, fail)
+
+
+def test_the_details_each_letter_asks_name_real_factors_values_and_languages(knowledge, documents):
+    from expert.messages import LANGUAGES
+
+    assert documents.settings.details, "documents.yaml lists no details for the interview to ask"
+    for kind, entries in documents.settings.details.items():
+        for name, when, languages in entries:
+            for alternative in when or ():
+                for key, values in alternative:
+                    assert key in knowledge.factors, f"{kind}: {name}: unknown factor {key}"
+                    assert set(values) <= set(knowledge.factors[key].values), f"{kind}: {name}: {key}"
+            assert set(languages or ()) <= set(LANGUAGES), f"{kind}: {name}"
+
+
+def test_a_bad_detail_in_documents_yaml_names_its_place(tmp_path):
+    import shutil
+
+    from expert.documents import Documents, default_templates_dir
+    from expert.errors import TemplateError
+
+    templates = tmp_path / "templates"
+    shutil.copytree(default_templates_dir(), templates)
+    settings = templates / "documents.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("    - contract.reference\n",
+                                                                     "    - contract.number\n", 1),
+                        encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"documents\.yaml:\d+: details\.termination\.4: expected one of"):
+        Documents(templates)
