@@ -477,7 +477,7 @@ class Documents:
             "problems": problems,
             "categories": sorted({p["category"] for p in problems}),
             "findings": [f["finding"] for f in e.findings],
-            "says": self.statements.view(answers, [f["finding"] for f in e.findings], lang),
+            "says": self.statements.view(answers, [f["finding"] for f in e.findings], lang, code),
             "reasons": reasons,
             "next_steps": e.next_steps,
             "unknown": [_unknown(k, a, f, lang) for f in a.unknown()],

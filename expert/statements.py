@@ -2,7 +2,8 @@
 (templates/letter/statements.yaml), so that a letter only ever says what the case holds.
 
 A wording asserts a mapping `factor: value` or `factor: [values]` (and `finding: [ids]`
-for what the rule base found); a list of mappings asserts any one of them. Rendering asks
+for what the rule base found); a list of mappings asserts any one of them. A wording may
+depend on the case's law rather than its language (`under`: a legal mention). Rendering asks
 this module which wordings hold for the case; the truth test asks it which wordings a
 finished letter contains, and checks them against the case. Nothing here knows a factor.
 """
@@ -34,6 +35,11 @@ class Statement:
     asserts: tuple           # alternatives, each a tuple of (key, allowed values)
     texts: dict              # language -> wording
     after: dict              # language -> wording when it follows another fact
+    under: dict = None       # jurisdiction -> language -> wording under that law
+
+    def text(self, language: str, jurisdiction: str | None = None) -> str:
+        """The wording in this language, under the case's law when it has one of its own."""
+        return ((self.under or {}).get(jurisdiction) or {}).get(language, self.texts[language])
 
     def holds(self, answers: dict, findings) -> bool:
         return holds(self.asserts, answers, findings)
@@ -41,7 +47,8 @@ class Statement:
     def pattern(self, language: str) -> list:
         """Regular expressions that find this wording in a letter (fields match any text)."""
         found = []
-        for text in filter(None, (self.texts.get(language), self.after.get(language))):
+        under = [wordings.get(language) for wordings in (self.under or {}).values()]
+        for text in filter(None, (self.texts.get(language), self.after.get(language), *under)):
             pieces = FIELD.split(text)
             regex = "".join(re.escape(_normal(piece)) if i % 2 == 0 else ".*?" for i, piece in enumerate(pieces))
             found.append(re.compile(regex))
@@ -112,10 +119,15 @@ class Statements:
         after = {k[:-6]: v for k, v in entry.items() if k.endswith("_after")}
         if not texts:
             fail("expected a wording per language")
-        return Statement(entry["id"], group, findings, parsed, texts, after)
+        under = entry.get("under") or {}
+        if not isinstance(under, dict) or not all(
+                isinstance(code, str) and isinstance(wordings, dict) and wordings and set(wordings) <= set(texts)
+                and all(isinstance(w, str) for w in wordings.values()) for code, wordings in under.items()):
+            fail("under: expected a wording per language under each jurisdiction: {FR: {en: ...}}")
+        return Statement(entry["id"], group, findings, parsed, texts, after, under)
 
-    def view(self, answers: dict, findings, language: str) -> "Said":
-        return Said(self, dict(answers), set(findings), language)
+    def view(self, answers: dict, findings, language: str, jurisdiction: str | None = None) -> "Said":
+        return Said(self, dict(answers), set(findings), language, jurisdiction)
 
     def asserted_in(self, text: str, language: str) -> list:
         """Every wording this letter contains (to check it against the case)."""
@@ -124,10 +136,13 @@ class Statements:
 
 
 class Said:
-    """What may be said of one case, in its language: the templates' view of statements.yaml."""
+    """What may be said of one case, in its language and under its law: the templates' view
+    of statements.yaml."""
 
-    def __init__(self, statements: Statements, answers: dict, findings: set, language: str):
+    def __init__(self, statements: Statements, answers: dict, findings: set, language: str,
+                 jurisdiction: str | None = None):
         self.statements, self.answers, self.findings, self.language = statements, answers, findings, language
+        self.jurisdiction = jurisdiction
 
     def _holding(self, group: str, finding: str) -> list:
         return [s for s in self.statements.all
@@ -136,18 +151,19 @@ class Said:
     def facts(self, finding: str) -> list:
         """The facts of one problem that the case holds, in order."""
         holding = self._holding("facts", finding)
-        return [s.after.get(self.language, s.texts[self.language]) if i else s.texts[self.language]
+        return [s.after.get(self.language, s.text(self.language, self.jurisdiction)) if i
+                else s.text(self.language, self.jurisdiction)
                 for i, s in enumerate(holding)]
 
     def asks(self, finding: str) -> list:
-        return [s.texts[self.language] for s in self._holding("asks", finding)]
+        return [s.text(self.language, self.jurisdiction) for s in self._holding("asks", finding)]
 
     def offers(self, finding: str) -> list:
-        return [s.texts[self.language] for s in self._holding("offers", finding)]
+        return [s.text(self.language, self.jurisdiction) for s in self._holding("offers", finding)]
 
     def topic(self, finding: str) -> str:
         holding = self._holding("topics", finding)
-        return holding[0].texts[self.language] if holding else ""
+        return holding[0].text(self.language, self.jurisdiction) if holding else ""
 
     def holds(self, name: str) -> bool:
         """Does the case hold what this sentence asserts (to prepare its fields only then)."""
@@ -164,4 +180,4 @@ class Said:
         statement = self._sentence(name)
         if not statement.holds(self.answers, self.findings):
             return ""
-        return statement.texts[self.language].format(**fields)
+        return statement.text(self.language, self.jurisdiction).format(**fields)

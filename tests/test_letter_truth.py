@@ -187,6 +187,37 @@ def test_english_demand_cites_the_late_payment_act(advisor, documents):
     assert "Late Payment of Commercial Debts (Interest) Act 1998" in text
 
 
+@pytest.mark.parametrize("language, jurisdiction, consequence, not_said", [
+    # Code civil art. 1226: a mise en demeure says the creditor will be entitled to terminate,
+    # in whichever language it is written.
+    ("en", "FR", "failing that, we would be entitled to terminate our contract.", "consider ending"),
+    ("fr", "FR", "à défaut, nous serions en droit de mettre fin à notre contrat.", "envisager de mettre fin"),
+    # English law gives that right only where the contract or a serious breach does.
+    ("en", "GB", "failing that, we will have to consider ending our contract.", "entitled to terminate"),
+    ("fr", "GB", "à défaut, nous devrons envisager de mettre fin à notre contrat.", "en droit de mettre fin"),
+])
+def test_the_formal_demand_states_the_consequence_the_law_of_the_case_gives(
+        advisor, documents, language, jurisdiction, consequence, not_said):
+    case = {"language": language, "jurisdiction": jurisdiction, **PARTIES,
+            "unpaid": {"amount": 1200, "invoices": ["F-7"]},
+            "answers": {"payment_behaviour": "unpaid_invoices", "issue_raised": "discussed"}}
+    text = plain(documents.letter(advisor.assess(advisor.case(case)), "text", "address", today=TODAY).content)
+    text = " ".join(text.split())
+    assert consequence in text and not_said not in text
+
+
+def test_the_consequence_under_a_jurisdiction_is_a_declared_wording_of_the_demand(documents, knowledge):
+    from expert.law import law_for
+
+    demand = documents.statements.by_id[("sentences", "address.unpaid")]
+    assert set(demand.under) <= set(law_for(knowledge).jurisdictions)
+    english_under_french_law = "we would be entitled to terminate our contract"
+    found = documents.statements.asserted_in(f"As of today, invoice F-7 remains unpaid, for a total of £1. I must "
+                                             f"formally ask you to settle this amount by 1 May at the latest; failing "
+                                             f"that, {english_under_french_law}.", "en")
+    assert demand in found             # the truth test finds the wording under either law
+
+
 def test_termination_to_a_client_who_owes_money_settles_what_is_owed_first(advisor, documents):
     case = {"language": "fr", **PARTIES, "answers": {"payment_behaviour": "unpaid_invoices", "work_in_progress": True}}
     text = " ".join(documents.letter(advisor.assess(advisor.case(case)), "text", "termination",
