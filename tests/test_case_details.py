@@ -142,6 +142,40 @@ def test_e_mail_greeting_follows_the_contact(language, contact, greeting, adviso
     assert "[" not in text, "an e-mail needs no postal address nor place"
 
 
+ENGLISH = {"language": "en", "client": {"name": "Harbour & Co", "contact": "Mrs Sarah Collins",
+                                      "email": "sarah@harbour.example"},
+           "provider": {"name": "Brightline Studio", "signatory": "Sam Patel", "email": "sam@brightline.example"},
+           "answers": {"abusive_to_staff": "abusive", "issue_raised": "discussed"}}
+
+
+def english_termination(advisor, delivery="post", **parties):
+    from expert.documents import Documents
+    case = {**ENGLISH, **{party: {**ENGLISH[party], **given} for party, given in parties.items()}}
+    return Documents().letter(advisor.assess(advisor.case(case)), "text", "termination",
+                              today=datetime.date(2025, 3, 3), delivery=delivery)
+
+
+def test_an_english_letter_by_post_carries_both_postal_addresses(advisor):
+    rendered = english_termination(advisor, client={"address": "Unit 4, Quayside Park\nBristol BS1 6XN"},
+                                   provider={"address": "12 Mill Lane\nLeeds LS1 4AB"})
+    head = rendered.content.split("Subject:")[0]
+    assert head.startswith("Brightline Studio\nSam Patel\n12 Mill Lane\nLeeds LS1 4AB\nsam@brightline.example\n")
+    assert "Mrs Sarah Collins\nHarbour & Co\nUnit 4, Quayside Park\nBristol BS1 6XN\n" in head
+    assert "sarah@harbour.example" not in head and "By recorded delivery" in head     # posted, not e-mailed
+    assert not rendered.blanks
+
+
+def test_an_english_letter_by_post_without_the_addresses_shows_their_blanks(advisor):
+    rendered = english_termination(advisor)
+    assert rendered.blanks == ["[your postal address]", "[client’s postal address]"]
+    assert "Harbour & Co\n[client’s postal address]\n" in rendered.content
+
+
+def test_an_english_letter_by_e_mail_needs_no_postal_address(advisor):
+    rendered = english_termination(advisor, delivery="email")
+    assert not rendered.blanks and "By recorded delivery" not in rendered.content
+
+
 # -- the details as typed in the interview -------------------------------------------------------
 
 @pytest.mark.parametrize("name,typed,expected", [
