@@ -549,6 +549,28 @@ def test_plain_interview_takes_an_address_on_one_line_and_goes_back_with_a_less_
     assert "séparées par « / »" in screen.getvalue()
 
 
+def test_the_review_shows_the_letter_details_given_once_the_user_goes_back_to_it(here, advisor):
+    from expert.interview import PlainTerminal
+
+    given = {"language": "fr", "client": {"name": "Garage Roux SAS", "contact": "Me Anne Roux", "email": None},
+             "provider": {"name": "Atelier Martin", "signatory": "Jean Martin"}, "answers": UNPAID_EXIT}
+    (here / "case.yaml").write_text(yaml.safe_dump(given), encoding="utf-8")
+    lines = ["", "", "",                    # nothing to revisit, all correct, write
+             "", "",                        # the client's e-mail, ours: left empty
+             "Gérant", "<", "<", "<", "<",  # the title; back to it, to both e-mails, to the review
+             "", "",                        # all correct, write: what was given is not asked again
+             "Lyon", "", "", "", "", "", "4250,5", "F-7"]
+    screen = io.StringIO()
+    terminal = PlainTerminal(input=io.StringIO("\n".join(lines) + "\n"), stream=screen)
+    result = interview_command(terminal=terminal, answers="case.yaml")
+    shown = screen.getvalue()
+    review = shown.index("Votre fonction : Gérant")          # the review's line for it
+    assert "Montant dû" not in shown[:review]                # what is not yet given is not listed
+    assert "Votre fonction, écrite sous votre nom" not in shown[review:]     # nor asked again
+    case = yaml.safe_load((result["folder"] / "case.yaml").read_text(encoding="utf-8"))
+    assert case["provider"]["title"] == "Gérant" and case["unpaid"] == {"amount": 4250.5, "invoices": ["F-7"]}
+
+
 def test_letter_details_are_saved_and_a_version_3_session_resumes_to_them(here, keys, advisor):
     (here / DEFAULT_NAME).write_text(json.dumps({
         "format": "adieu-interview-session", "version": 3, "language": "fr",

@@ -264,11 +264,16 @@ class Interview:
         hint = self.t("hint_separator").join(
             part for part in ("" if required else self.t("optional"), self.t(f"hint_{kind}") if kind != "text" else "")
             if part)
-        value = self._text(self.t(name), default="" if current is None else detail_text(name, current), hint=hint,
-                           check=check)
+        value = self._text(self.t(name), default="" if current is None else self._detail_text(name, current),
+                           hint=hint, check=check)
         self.session.set_detail(name, detail_from_text(name, value, fail) if value else None)
         self.session.answered(name)
         self.session.save()
+
+    def _detail_text(self, name: str, value) -> str:
+        """A detail as the user would type it, an amount with the language's decimal mark."""
+        text = detail_text(name, value)
+        return text.replace(".", self.t("decimal_mark")) if detail_kind(name) == "amount" else text
 
     def _ask_factor(self, factor_id: str, current):
         """Ask one factor until it is answered; returns the value, or None for "I don't know"."""
@@ -438,7 +443,7 @@ class Interview:
         for name in DETAILS:
             if name in FIRST_DETAILS or session.has_detail(name):
                 value = session.detail(name)
-                value = self.t("not_given") if value is None else detail_text(name, value)
+                value = self.t("not_given") if value is None else self._detail_text(name, value)
                 choices.append((f"{self.t(f'label.{name}')}{colon}{value}", name))
         for theme, title in k.themes.items():
             lines = [(self._answer_line(f), f) for f in k.factors if k.factors[f].theme == theme and session.given(f)]
