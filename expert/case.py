@@ -39,7 +39,7 @@ MULTI_LINE = ("address",)
 LETTER_DETAILS = tuple(f"{party}.{key}" for party, keys in PARTIES.items() for key in keys
                        if key not in ASKED[party]) + tuple(f"{s}.{k}" for s, keys in DETAILS.items() for k in keys)
 DETAIL_KINDS = ("text", "lines", "date", "amount", "texts")   # the value types of the details
-LINE_BREAK = " / "          # how a line break of a postal address is typed on one line
+LINE_BREAK = " / "          # how a line break of a postal address is typed on one line ("/" is enough)
 ITEM_BREAK = re.compile(r"\s*[,;]\s*")   # how the items of a list (invoice numbers) are typed
 TOP_LEVEL = ("language", "jurisdiction", "client", "provider", "answers") + tuple(DETAILS)
 JURISDICTION = re.compile(r"^[A-Z]{2}$")
@@ -174,14 +174,14 @@ def detail_kind(name: str) -> str:
 
 def detail_from_text(name: str, text: str, fail):
     """What a person typed on one line for a detail, as the case keeps it, by the case file's
-    own rules: address lines separated by " / ", a date as YYYY-MM-DD, an amount as 1250.50,
+    own rules: address lines separated by "/", a date as YYYY-MM-DD, an amount as 1250.50,
     1 250,50 or 1,250.50 (a currency sign allowed), list items separated by commas."""
     kind, key = detail_kind(name), name.split(".")[1]
     text = text.strip()
     if kind == "lines":
         return party_detail(key, "\n".join(text.split(LINE_BREAK.strip())), fail)
     if kind == "text":
-        return party_detail(key, text, fail) if name.split(".")[0] in PARTIES else _text(text, key, fail)
+        return _text(text, key, fail)
     if kind == "amount":
         return _detail(kind, _amount(text), key, fail)
     if kind == "texts":

@@ -21,7 +21,7 @@ from .. import answers, explain
 from ..case import MAX_ITEM, MAX_ITEMS, MAX_LINES, MAX_TEXT, case_from_data, detail_from_text, detail_kind, \
     detail_text
 from ..documents import LETTER_FILE, MEMO_FILE
-from ..errors import AdieuError, InputError, InterviewPaused
+from ..errors import AdieuError, InterviewPaused
 from ..files import slugify, write_atomic
 from ..conditions import CHOICE_TYPES
 from ..messages import LANGUAGES, locale_language
