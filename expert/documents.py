@@ -382,6 +382,7 @@ class Documents:
             env.filters["ucfirst"] = _ucfirst
             env.filters["plain"] = typography.plain
             env.globals["part"] = lambda name: PART + name
+            env.globals["cite"] = self._cite
             self._environments[form] = env
         return self._environments[form]
 
@@ -407,6 +408,18 @@ class Documents:
     @jinja2.pass_context
     def _date_filter(self, context, value: date) -> str:
         return self.settings.format_date(value, context["lang"])
+
+    @jinja2.pass_context
+    def _cite(self, context, source, part=None) -> str:
+        """A source as the reader knows it: its title, quoted in the document's language, and
+        the part cited (e.g. "step 1"); the rule base's ids are for --explain and JSON."""
+        from .messages import messages
+
+        entry = context["source_titles"].get(source)
+        if entry is None:
+            raise TemplateError(f"{self.root}: a template cites the unknown source '{source}'")
+        title = messages(context["lang"]).quote(entry)
+        return f"{title}, {part}" if part else title
 
     @jinja2.pass_context
     def _number_filter(self, context, value) -> str:
@@ -479,7 +492,9 @@ class Documents:
             "findings": [f["finding"] for f in e.findings],
             "says": self.statements.view(answers, [f["finding"] for f in e.findings], lang, code),
             "reasons": reasons,
-            "next_steps": e.next_steps,
+            "steps": e.steps,
+            "source_titles": {name: (entry.get("title", name) if isinstance(entry, dict) else name)
+                        for name, entry in k.sources.items()},
             "unknown": [_unknown(k, a, f, lang) for f in a.unknown()],
             "changes": changes,
             "answers": answers,

@@ -187,9 +187,9 @@ class Explanation:
                could_change_labels}]: what each unknown (or pair) could move, ranked
     changes:   [{factor, label, from, to, from_value, to_value, attribute, value, outcome,
                rank}]: single answers that would move the primary outcome
-    next_steps: the verdict's next steps as text, a source named by its id (JSON, memo)
+    next_steps: the verdict's next steps as text, a source named by its id (JSON, --explain)
     steps:     [{text, source, part, title}]: the same steps, `text` with {source} where
-               the source is cited, for a view that names it by its title (the terminal)
+               the source is cited, for a view that names it by its title (terminal, memo)
     """
 
     language: str

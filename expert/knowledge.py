@@ -82,7 +82,7 @@ class Factor:
 class Step(Text):
     """A next step; with `finding`, shown only to a case where that finding was made. With
     `source` (a sources.yaml id) and `part` (e.g. "step 1"), its text holds {source} where
-    the view cites it: by title for the user, by id in --explain, JSON and the memo."""
+    the view cites it: by title for the user (terminal, memo), by id in --explain and JSON."""
 
     __slots__ = ("finding", "source", "part")
 

@@ -252,6 +252,17 @@ def test_door_is_left_open_only_when_reconciliation_is_open(path, advisor, docum
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[f"{p.parent.name}/{p.stem}" for p in SCENARIOS])
+def test_memo_cites_its_articles_by_title_never_by_id(path, advisor, documents, tmp_path_factory):
+    assessment = assess_scenario(path, advisor, tmp_path_factory)
+    memo = documents.memo(assessment, "md", today=TODAY).content
+    sources = assessment.knowledge.sources
+    assert not [name for name in sources if re.search(rf"\b{re.escape(name)}\b", memo)]
+    steps = assessment.explanation().steps
+    for step in (s for s in steps if s["source"]):
+        assert typeset(documents, step["title"], assessment.language) in memo
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[f"{p.parent.name}/{p.stem}" for p in SCENARIOS])
 def test_email_draft_parses_as_an_unsent_rfc5322_message(path, advisor, documents, tmp_path_factory):
     assessment = assess_scenario(path, advisor, tmp_path_factory)
     kind = documents.letter_kind(assessment) or "address"
