@@ -11,7 +11,7 @@ import os
 import shlex
 import sys
 
-from .errors import AdieuError, UsageError
+from .errors import AdieuError, OutputExists, UsageError
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
@@ -323,6 +323,8 @@ def main(argv=None) -> int:
     except AdieuError as error:
         from .files import terminal_safe
 
+        if isinstance(error, OutputExists) and error.command is None:
+            error = _with_force(error, sys.argv[1:] if argv is None else argv)
         said = _in_language(error, args)
         message = said if said.startswith("adieu") else f"adieu: {said}"
         print(terminal_safe(message), file=sys.stderr)
@@ -345,6 +347,16 @@ def main(argv=None) -> int:
         return EXIT_INTERNAL
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _with_force(error: OutputExists, argv) -> OutputExists:
+    """The refusal to replace a file, with the whole command that would: the user's own, and
+    --force (a hint names the command, not just the flag)."""
+    words = ["adieu", *map(str, argv)]
+    command = shlex.join(words if "--force" in words else words + ["--force"])
+    said = OutputExists(error.file, command)
+    said.language = error.language
+    return said
 
 
 def _language(args, error=None) -> str:

@@ -58,9 +58,16 @@ class EngineError(AdieuError):
 
 
 class OutputExists(AdieuError):
-    """Writing would overwrite a file the user did not ask us to replace."""
+    """Writing would overwrite a file the user did not ask us to replace. `command` is the
+    whole command line that would replace it (with --force), when the CLI knows it."""
 
     status = 2
+
+    def __init__(self, file, command: str | None = None):
+        self.file, self.command = str(file), command
+        self.detail = (f"already exists (to replace it: {command})" if command
+                       else "already exists (use --force to replace it)")
+        super().__init__(f"{self.file}: {self.detail}")
 
 
 class RuleBaseProblems(KnowledgeError):

@@ -471,7 +471,7 @@ def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     elif target is None and _write_through(path, data):
         return path
     if path.exists() and not force:
-        raise OutputExists(f"{path}: already exists (use --force to replace it)")
+        raise OutputExists(path)
     make_folder(path.parent)
     remove_stale_temporaries(path.parent)
     try:
@@ -568,7 +568,7 @@ def _write_unnamed(path: Path, data: bytes, mode: int, force: bool) -> bool:
             try:  # appears complete, or not at all
                 os.link(handle, path.name, dst_dir_fd=folder, follow_symlinks=True)
             except FileExistsError:
-                raise OutputExists(f"{path}: already exists (use --force to replace it)") from None
+                raise OutputExists(path) from None
             except OSError:
                 return False  # no /proc or no hard links here
             return True
@@ -600,11 +600,11 @@ def _write_named(path: Path, data: bytes, mode: int, force: bool) -> None:
         os.link(temporary, path)  # atomic: fails if the file appeared meanwhile
     except FileExistsError:
         _unlink(temporary)
-        raise OutputExists(f"{path}: already exists (use --force to replace it)") from None
+        raise OutputExists(path) from None
     except OSError:  # no hard links on this file system: check, then rename
         if path.exists():
             _unlink(temporary)
-            raise OutputExists(f"{path}: already exists (use --force to replace it)") from None
+            raise OutputExists(path) from None
         _replace(temporary, path)
         return
     _unlink(temporary)

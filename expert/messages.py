@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import InputError, KnowledgeError, TemplateError
+from .errors import InputError, KnowledgeError, OutputExists, TemplateError
 from .files import read_document
 from .resources import PACKAGE, data_dir
 
@@ -188,6 +188,8 @@ def error_message(error, language: str) -> str:
         detail = translate(error.detail, language)
         if detail != error.detail:
             return str(InputError(error.file, detail, key=error.key, line=error.line))
+    if isinstance(error, OutputExists):
+        return str(InputError(error.file, translate(error.detail, language)))
     return str(error)
 
 

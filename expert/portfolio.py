@@ -83,6 +83,7 @@ class _Stop:
 
     message: str
     status: int
+    exists: str | None = None   # the output file that exists (OutputExists, said again by the CLI)
 
 
 # -- reading the input -----------------------------------------------------------------
@@ -337,8 +338,11 @@ class Reviewer:
     """One process's Advisor (and documents), turning tasks into summaries or notices."""
 
     def __init__(self, knowledge: Knowledge, policy: Policy, columns: Columns | None,
-                 out: str | None = None, force: bool = False, formats: tuple = ()):
+                 out: str | None = None, force: bool = False, formats: tuple = (), language: str | None = None):
         from .advisor import Advisor
+        from .messages import locale_language
+
+        self.language = language or locale_language()   # the user's, for what is said about a row
 
         self.advisor = Advisor(knowledge=knowledge, policy=policy)
         # Without documents a row needs only its verdict and problems: those are kept per set of
@@ -366,24 +370,32 @@ class Reviewer:
                 return self._summary(line, item, case, self._verdict(case))
             assessment = self.advisor.assess(case)
         except InputError as error:
-            return Notice(f"{self._on_row(error, line)} (row skipped)", EXIT_ROWS_FAILED)
+            return Notice(self._said("row_skipped", self._on_row(error, line)), EXIT_ROWS_FAILED)
         except EngineError as error:
             where = f"{self.columns.path}:{line}" if self.columns is not None else item
-            return Notice(f"{where}: {error} (row skipped)", EXIT_ENGINE_FAILED)
+            return Notice(self._said("row_skipped", f"{where}: {error}"), EXIT_ENGINE_FAILED)
         summary = self.summarise(line, None if self.columns is not None else item, assessment)
         try:
             notes = self.write_documents(assessment, summary)
         except OutputExists as error:
-            return _Stop(str(error), error.status)
+            return _Stop(str(error), error.status, error.file)
         except InputError as error:
-            return Notice(f"{self._on_row(error, line)} (no documents written for this client)", EXIT_ROWS_FAILED,
-                          summary)
+            return Notice(self._said("no_documents", self._on_row(error, line)), EXIT_ROWS_FAILED, summary)
         except AdieuError as error:
             return _Stop(str(error), error.status)
         if notes:
+            # The notes are in the case's language, as its documents are.
             where = f"{self.columns.path}:{line}" if self.columns is not None else item
-            return Notice("\n".join(f"{where}: note: {note}" for note in notes), 0, summary)
+            return Notice("\n".join(f"{where}: {self._documents.say(assessment.language, 'note', note=note)}"
+                                    for note in notes), 0, summary)
         return summary
+
+    def _said(self, key: str, error) -> str:
+        """What happened to a row, in the user's language (`cli` in templates/messages/)."""
+        from .messages import error_message, say
+
+        return say(self.language, key, error=error_message(error, self.language) if isinstance(error, AdieuError)
+                   else error)
 
     def _on_row(self, error: InputError, line) -> InputError:
         """A CSV row's error names its line and the CSV column, not the case-file key."""
@@ -535,13 +547,15 @@ def count_tasks(path) -> int:
 
 
 def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, out=None,
-                     force: bool = False, report=None, progress=None, formats: tuple = ()) -> "Review":
+                     force: bool = False, report=None, progress=None, formats: tuple = (),
+                     language: str | None = None) -> "Review":
     """Assess every client of a CSV export or a folder of case files.
 
     `report(message)` is called at once for each row that fails (the row is skipped); with
     `out`, each client's memo and letter are written there as the rows go. `progress()` is
     called once per row or file done, whichever worker did it. `formats` (pdf, docx, eml):
-    the letter is also written in each.
+    the letter is also written in each. `language`: the user's, for what is said about a
+    row (default: the locale's).
     """
     columns, tasks = open_input(path, knowledge)
     if out is not None:
@@ -550,7 +564,8 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
             raise InputError(folder, "exists and is not a folder (--out takes a folder)")
         make_folder(folder)
     review = Review(knowledge, policy, str(path))
-    results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force, tuple(formats)), jobs)
+    results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force, tuple(formats),
+                                      language), jobs)
     try:
         for result in results:
             if progress is not None:
@@ -686,6 +701,8 @@ class Review:
     def add(self, result) -> Notice | None:
         """Count and keep a summary; return the notice to report, if any."""
         if isinstance(result, _Stop):
+            if result.exists is not None:
+                raise OutputExists(result.exists)
             raise ReviewStopped(result.message, result.status)
         notice = None
         if isinstance(result, Notice):

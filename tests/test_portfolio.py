@@ -208,9 +208,26 @@ def test_out_writes_each_clients_memo_and_letter_and_refuses_to_overwrite(adieu,
     assert "Cabinet Lefèvre Avocats" in memo
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     again = adieu("portfolio", path, "--out", out)
-    assert again.returncode == 2 and "already exists (use --force to replace it)" in again.stderr
+    assert again.returncode == 2
+    assert again.stderr.endswith(f"already exists (to replace it: adieu portfolio {path} --out {out} --force)\n")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "nothing was overwritten"
     assert adieu("portfolio", path, "--out", out, "--force", "--jobs", "2").returncode == 0
+
+
+def test_a_french_user_reads_a_skipped_row_and_a_refused_overwrite_in_french(adieu, tmp_path, monkeypatch):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    header, rows = example_rows()
+    bad = blank_row(header, client_name="Typo SARL", revenue_share="douze")
+    path = write_csv(tmp_path / "book.csv", header, [rows[0], bad])
+    out = tmp_path / "documents"
+    done = adieu("portfolio", path, "--out", out, "--jobs", "2")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"adieu: {path}:3: revenue_share: attendu : un nombre de 0 à 100 ; trouvé : 'douze' (ligne ignorée)"]
+    again = adieu("portfolio", path, "--out", out)
+    assert again.returncode == 2
+    assert again.stderr.splitlines()[-1].endswith(
+        f": existe déjà (pour le remplacer : « adieu portfolio {path} --out {out} --force »)")
 
 
 def test_an_out_folder_that_cannot_be_created_is_one_line_and_exit_2(adieu, tmp_path):
