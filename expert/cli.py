@@ -28,101 +28,116 @@ def _terminate(signum, frame):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line and exit status 2."""
+    """argparse, but a usage error is one line and exit status 2 (said in the user's
+    language by the catalogue, as file errors are)."""
 
     def error(self, message):
-        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+        raise UsageError(message, command=self.prog, see_help=True)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="adieu",
-        description="Decide whether to part with a difficult client, and do it well.",
-    )
-    parser.add_argument("--knowledge", metavar="DIR", help="use another rule base (default: the shipped one)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with its one word of its own, "usage: ", in the user's language."""
 
-    assess = commands.add_parser("assess", help="assess one case file and give a reasoned verdict")
-    assess.add_argument("case", metavar="CASE", help="case file (YAML or JSON)")
-    assess.add_argument("--format", choices=("text", "json", "md"), default="text")
-    assess.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
-    assess.add_argument("--explain", action="store_true", help="show how the verdict was reached, rule by rule")
+    usage = "usage: "
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, self.usage if prefix is None else prefix)
+
+
+class _Command:
+    """A parser whose options and arguments are listed under headings in the user's
+    language, and whose help texts come from the catalogue (`help` in
+    templates/messages/<language>.yaml)."""
+
+    def __init__(self, parser, words: dict):
+        self.parser, self.words = parser, words
+        self.arguments = parser.add_argument_group(words["positionals"])
+        self.options = parser.add_argument_group(words["options"])
+        self.options.add_argument("-h", "--help", action="help", help=words["help"])
+
+    def add(self, *names, help=None, metavar=None, **settings):
+        group = self.options if names[0].startswith("-") else self.arguments
+        if metavar is not None:
+            settings["metavar"] = self.words["metavars"][metavar]
+        return group.add_argument(*names, help=self.words[help] if help else None, **settings)
+
+    def commands(self, dest: str, metavar: str, **settings):
+        return self.parser.add_subparsers(dest=dest, metavar=self.words["metavars"][metavar], parser_class=_Parser,
+                                          title=self.words["commands"], **settings)
+
+    def command(self, commands, name: str, help: str | None = None) -> "_Command":
+        said = self.words[help or name]
+        return _Command(commands.add_parser(name, help=said, description=said, add_help=False,
+                                            formatter_class=self.parser.formatter_class), self.words)
+
+    def set_defaults(self, **values):
+        self.parser.set_defaults(**values)
+
+
+def build_parser(language: str | None = None) -> argparse.ArgumentParser:
+    """The command line, its help in `language` (default: the locale's)."""
+    from .messages import locale_language, messages
+
+    words = messages(language or locale_language()).data["help"]
+    formatter = type("_Formatter", (_Formatter,), {"usage": words["usage"]})
+    adieu = _Command(_Parser(prog="adieu", description=words["adieu"], add_help=False, formatter_class=formatter),
+                     words)
+    adieu.add("--knowledge", metavar="DIR", help="knowledge_option")
+    commands = adieu.commands("command", "COMMAND")
+
+    assess = adieu.command(commands, "assess")
+    assess.add("case", metavar="CASE", help="case")
+    assess.add("--format", choices=("text", "json", "md"), default="text", help="assess.format")
+    assess.add("--policy", metavar="FILE", help="policy")
+    assess.add("--explain", action="store_true", help="assess.explain")
     assess.set_defaults(run=run_assess)
 
-    interview = commands.add_parser("interview", help="answer a few questions in the terminal and get a "
-                                                      "reasoned verdict, a case file and its documents")
-    interview.add_argument("--out", metavar="DIR",
-                           help="folder for the case file, memo and letter (default: one named after the client)")
-    interview.add_argument("--force", action="store_true", help="replace files that already exist in that folder")
-    interview.add_argument("--resume", metavar="FILE", nargs="?", const="",
-                           help="pick up an interruption where it stopped (default FILE: adieu-session.json)")
-    interview.add_argument("--answers", metavar="CASE",
-                           help="start from an existing case file and ask only what is missing")
-    interview.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
-    interview.add_argument("--language", choices=_languages(),
-                           help="language of the questions and documents (default: from the locale)")
-    interview.add_argument("--plain", action="store_true",
-                           help="numbered choices, one line per prompt, nothing redrawn: for a screen reader, "
-                                "a dumb terminal or a pipe")
+    interview = adieu.command(commands, "interview")
+    interview.add("--out", metavar="DIR", help="interview.out")
+    interview.add("--force", action="store_true", help="force_folder")
+    interview.add("--resume", metavar="FILE", nargs="?", const="", help="interview.resume")
+    interview.add("--answers", metavar="CASE", help="interview.answers")
+    interview.add("--policy", metavar="FILE", help="policy")
+    interview.add("--language", choices=_languages(), help="interview.language")
+    interview.add("--plain", action="store_true", help="interview.plain")
     interview.set_defaults(run=run_interview)
 
-    memo = commands.add_parser("memo", help="write the internal memo that justifies the verdict")
-    letter = commands.add_parser("letter", help="write the letter or e-mail draft to the client "
-                                                "(termination, problems to address, revised terms)")
-    for document, formats, default in ((memo, ("md", "html", "pdf", "docx"), "md"),
-                                       (letter, ("text", "md", "html", "eml", "pdf", "docx"), "text")):
-        document.add_argument("case", metavar="CASE", help="case file (YAML or JSON)")
-        document.add_argument("--format", choices=formats, default=default,
-                              help=f"default {default}; pdf is ready to print (A4), docx to edit in a word "
-                                   f"processor" + ("; eml is a draft to open in a mail client" if document is letter
-                                                   else ""))
-        document.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
-        document.add_argument("--force", action="store_true", help="replace FILE if it already exists")
-        document.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
-        document.add_argument("--date", metavar="YYYY-MM-DD", type=_iso_date,
-                              help="date the document as of this day (default: today); end dates follow from it")
-        document.add_argument("--template", metavar="FILE",
-                              help="with --format docx: your own letterhead, a .docx made from the shipped one")
-        document.add_argument("--delivery", choices=("post", "email"), default=None,
-                              help="how the letter is sent: post (a registered letter, the default) or email "
-                                   "(implied by --format eml); the notice runs from its receipt")
-    letter.add_argument("--kind", default="auto", metavar="KIND",
-                        help="auto (default): the letter the verdict calls for, if any; or a kind of the "
-                             "templates' documents.yaml (shipped: termination, address, renegotiate)")
-    letter.add_argument("--attach-pdf", action="store_true",
-                        help="with --format eml: attach the letter as a PDF to the e-mail draft")
+    memo = adieu.command(commands, "memo")
+    letter = adieu.command(commands, "letter")
+    for document, name, formats, default in ((memo, "memo", ("md", "html", "pdf", "docx"), "md"),
+                                             (letter, "letter", ("text", "md", "html", "eml", "pdf", "docx"), "text")):
+        document.add("case", metavar="CASE", help="case")
+        document.add("--format", choices=formats, default=default, help=f"{name}.format")
+        document.add("-o", "--output", metavar="FILE", help="document.output")
+        document.add("--force", action="store_true", help="document.force")
+        document.add("--policy", metavar="FILE", help="policy")
+        document.add("--date", metavar="DATE", type=_iso_date, help="document.date")
+        document.add("--template", metavar="FILE", help="document.template")
+        document.add("--delivery", choices=("post", "email"), default=None, help="document.delivery")
+    letter.add("--kind", default="auto", metavar="KIND", help="letter.kind")
+    letter.add("--attach-pdf", action="store_true", help="letter.attach_pdf")
     memo.set_defaults(run=run_memo)
     letter.set_defaults(run=run_letter)
 
-    portfolio = commands.add_parser("portfolio", help="review a whole client book (CSV export or folder of "
-                                                      "case files), most urgent first")
-    portfolio.add_argument("input", metavar="INPUT", help="CSV file (one row per client) or folder of case files")
-    portfolio.add_argument("--format", choices=("text", "csv", "json"), default="text")
-    portfolio.add_argument("--out", metavar="DIR", help="also write each client's memo and letter in this folder")
-    portfolio.add_argument("--documents", metavar="LIST", default=None,
-                           help="with --out: the formats to write, among pdf, docx, eml (comma-separated; "
-                                "the memo and text letter are always written)")
-    portfolio.add_argument("--force", action="store_true", help="replace files that already exist in that folder")
-    portfolio.add_argument("--jobs", type=int, default=1, metavar="N",
-                           help="spread the work over N processes, at most one per CPU (same output as with 1; default 1)")
-    portfolio.add_argument("--policy", metavar="FILE", help="your own thresholds and red lines (YAML or JSON)")
-    portfolio.add_argument("--quiet", action="store_true",
-                           help="no progress bar on stderr (it is only shown when stderr is a terminal)")
+    portfolio = adieu.command(commands, "portfolio")
+    portfolio.add("input", metavar="INPUT", help="portfolio.input")
+    portfolio.add("--format", choices=("text", "csv", "json"), default="text", help="portfolio.format")
+    portfolio.add("--out", metavar="DIR", help="portfolio.out")
+    portfolio.add("--documents", metavar="LIST", default=None, help="portfolio.documents")
+    portfolio.add("--force", action="store_true", help="force_folder")
+    portfolio.add("--jobs", type=int, default=1, metavar="N", help="portfolio.jobs")
+    portfolio.add("--policy", metavar="FILE", help="policy")
+    portfolio.add("--quiet", action="store_true", help="portfolio.quiet")
     portfolio.set_defaults(run=run_portfolio)
 
-    knowledge_command = commands.add_parser("knowledge", help="work on a rule base (knowledge/)")
-    knowledge_commands = knowledge_command.add_subparsers(dest="knowledge_command", metavar="SUBCOMMAND",
-                                                          parser_class=_Parser, required=True)
-    knowledge_check = knowledge_commands.add_parser(
-        "check", help="check a rule base and report every problem as file:line: message (exit 2 if any)")
-    knowledge_check.add_argument("dir", nargs="?", metavar="DIR",
-                                 help="the rule base to check (default: --knowledge, or the shipped one)")
-    knowledge_check.add_argument("--samples", type=int, default=None, metavar="N",
-                                 help="cases to sample when the answer space is too large to search in full "
-                                      "(default 20000, at most 1000000)")
-    knowledge_check.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the sample (default 0)")
+    knowledge = adieu.command(commands, "knowledge")
+    knowledge_check = knowledge.command(knowledge.commands("knowledge_command", "SUBCOMMAND", required=True),
+                                        "check", help="knowledge.check")
+    knowledge_check.add("dir", nargs="?", metavar="DIR", help="knowledge.dir")
+    knowledge_check.add("--samples", type=int, default=None, metavar="N", help="knowledge.samples")
+    knowledge_check.add("--seed", type=int, default=0, metavar="N", help="knowledge.seed")
     knowledge_check.set_defaults(run=run_knowledge_check)
-    return parser
+    return adieu.parser
 
 
 def _languages() -> tuple:
@@ -146,7 +161,7 @@ def run_knowledge_check(args) -> int:
     from .checker import MAX_SAMPLES, SAMPLES, RuleBaseProblems, check
 
     if args.samples is not None and not 0 <= args.samples <= MAX_SAMPLES:
-        raise UsageError(f"adieu knowledge check: --samples must be from 0 to {MAX_SAMPLES:,}")
+        raise UsageError(f"--samples must be from 0 to {MAX_SAMPLES:,}", command="adieu knowledge check")
     root = args.dir or args.knowledge
     report = check(root, samples=SAMPLES if args.samples is None else args.samples, seed=args.seed)
     if report.problems:
@@ -171,7 +186,7 @@ def run_portfolio(args) -> int:
     from .portfolio import render, review_portfolio
 
     if args.jobs < 1:
-        raise UsageError("adieu portfolio: --jobs must be 1 or more")
+        raise UsageError("--jobs must be 1 or more", command="adieu portfolio")
     knowledge = load_checked(args.knowledge)
     policy = load_policy(knowledge, args.policy)
     formats = _document_formats(args)
@@ -217,12 +232,12 @@ def _document_formats(args) -> tuple:
     from .documents import EXTRA_FORMATS
 
     if args.out is None:
-        raise UsageError("adieu portfolio: --documents needs --out DIR")
+        raise UsageError("--documents needs --out DIR", command="adieu portfolio")
     formats = tuple(dict.fromkeys(f.strip() for f in args.documents.split(",") if f.strip()))
     wrong = [f for f in formats if f not in EXTRA_FORMATS]
     if wrong or not formats:
-        raise UsageError(f"adieu portfolio: --documents takes {', '.join(EXTRA_FORMATS)} separated by commas, "
-                         f"got {args.documents!r}")
+        raise UsageError(f"--documents takes {', '.join(EXTRA_FORMATS)} separated by commas, "
+                         f"got {args.documents!r}", command="adieu portfolio")
     return formats
 
 
@@ -272,7 +287,7 @@ def _deliver(args, rendered, what: str, assessment, documents) -> int:
 def _template(args):
     """--template: only for docx, and checked when the document is rendered."""
     if args.template and args.format != "docx":
-        raise UsageError(f"adieu {args.command}: --template is for --format docx")
+        raise UsageError("--template is for --format docx", command=f"adieu {args.command}")
     return args.template
 
 
@@ -288,7 +303,7 @@ def run_letter(args) -> int:
     answer, not an error; the message on stderr says why and how to write one anyway."""
     template = _template(args)
     if args.attach_pdf and args.format != "eml":
-        raise UsageError("adieu letter: --attach-pdf is for --format eml")
+        raise UsageError("--attach-pdf is for --format eml", command="adieu letter")
     assessment, documents = _assess_for_document(args)
     if documents.letter_kind(assessment, args.kind) is None:
         print(f"adieu: {documents.no_letter_reason(assessment, today=args.date)}", file=sys.stderr)
@@ -311,10 +326,10 @@ def main(argv=None) -> int:
     from .files import reopen_closed_streams
 
     reopen_closed_streams()
-    parser = build_parser()
     previous = signal.signal(signal.SIGTERM, _terminate)
     args = None
     try:
+        parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()

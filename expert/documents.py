@@ -277,7 +277,8 @@ class Documents:
         if kind == "auto":
             return self.planned_kind(assessment)
         if kind not in self.kinds:
-            raise UsageError(f"adieu letter: --kind must be auto or one of {', '.join(self.kinds)}, got {kind!r}")
+            raise UsageError(f"--kind must be auto or one of {', '.join(self.kinds)}, got {kind!r}",
+                             command="adieu letter")
         return kind
 
     def no_letter_reason(self, assessment: "Assessment", today: date | None = None) -> str:

@@ -46,9 +46,16 @@ class KnowledgeError(InputError):
 
 
 class UsageError(AdieuError):
-    """The command line asks for something impossible."""
+    """The command line asks for something impossible: `command` (e.g. "adieu portfolio")
+    and what is wrong with it, the detail that the catalogue translates; `see_help` adds
+    where to read how the command is used."""
 
     status = 2
+
+    def __init__(self, message: str, command: str | None = None, see_help: bool = False):
+        self.command, self.detail, self.see_help = command, message, see_help
+        said = f"{command}: {message}" if command else message
+        super().__init__(f"{said} (see '{command} --help')" if see_help else said)
 
 
 class EngineError(AdieuError):

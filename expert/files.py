@@ -375,8 +375,11 @@ def terminal_safe(text: str) -> str:
     if all(line.isprintable() for line in text.split("\n")):
         return text
     return "\n".join(line if line.isprintable() else "".join(
-        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in line)
-        for line in text.split("\n"))
+        c if c.isprintable() or c in SPACES else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for c in line) for line in text.split("\n"))
+
+
+SPACES = "\u00a0\u202f"   # no-break spaces, which French numbers and punctuation need: shown as is
 
 
 def shorten(text: str, limit: int = 40) -> str:

@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import InputError, KnowledgeError, OutputExists, TemplateError
+from .errors import InputError, KnowledgeError, OutputExists, TemplateError, UsageError
 from .files import read_document
 from .resources import PACKAGE, data_dir
 
@@ -169,7 +169,20 @@ def translate(text: str, language: str) -> str:
         if name in words:
             said = _match(words[name][0], value)
             fills[name] = said[0].format(**said[1]) if said else words[name][1] or value
+        elif GROUPED.fullmatch(value):
+            fills[name] = whole_number(int(value.replace(",", "")), language)
     return translation.format(**fills)
+
+
+GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")     # a whole number as the English messages write it
+
+
+def whole_number(value: int, language: str) -> str:
+    """A whole number as the language writes it (Babel, CLDR: 1,000,000 in English, 1 000 000
+    with narrow no-break spaces in French); `number_locale` in the language's file."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=messages(language).data.get("number_locale", language))
 
 
 def _match(catalogue: tuple, text: str):
@@ -190,6 +203,10 @@ def error_message(error, language: str) -> str:
             return str(InputError(error.file, detail, key=error.key, line=error.line))
     if isinstance(error, OutputExists):
         return str(InputError(error.file, translate(error.detail, language)))
+    if isinstance(error, UsageError) and error.command:
+        said = f"{error.command}: {translate(error.detail, language)}"
+        hint = translate(f"(see '{error.command} --help')", language)
+        return f"{said} {hint}" if error.see_help else said
     return str(error)
 
 

@@ -2,7 +2,8 @@
 one line (file, line, key, what was expected) and exit status 2, with the words of
 templates/messages/<lang>.yaml. Every message the program can write about such a file has
 its French, so that a new message without one fails here rather than reaching a French user
-in English."""
+in English. The command line follows the locale too: its help, its usage errors (argparse's
+and ours) and the numbers they hold."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import yaml
 
 from conftest import ROOT
 from expert.errors import InputError, KnowledgeError
-from expert.messages import error_message, translate
+from expert.messages import error_message, messages, translate
 
 CORPUS = ROOT / "tests" / "bad_inputs"
 EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -159,6 +160,8 @@ def messages_in_the_code() -> list:
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
             if name == "InputError" and len(node.args) >= 2:
                 candidates = [node.args[1]]
+            elif name == "UsageError" and any(k.arg == "command" for k in node.keywords):
+                candidates = [node.args[0]]
             elif name == "fail" and path.name in FAILS:
                 candidates = node.args
             else:
@@ -195,3 +198,67 @@ def test_an_interruption_is_said_in_the_locale_language(adieu, monkeypatch):
     assert (done.returncode, done.stderr) == (130, "adieu: interrompu\n")
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     assert adieu("assess", GOOD_CASE).stderr == "adieu: interrupted\n"
+
+
+# -- the command line: its help, its usage errors, its hints -----------------------------------
+
+def test_the_help_is_in_the_locale_language(adieu, monkeypatch):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    top, memo = adieu("--help"), adieu("memo", "--help")
+    assert top.returncode == memo.returncode == 0
+    assert top.stdout.startswith("usage : adieu [-h] [--knowledge DOSSIER] COMMANDE ...")
+    assert "afficher cette aide et quitter" in top.stdout and "évaluer un dossier client" in top.stdout
+    assert "écrire dans FICHIER plutôt que dans le terminal" in " ".join(memo.stdout.split())
+    english = messages("en").data["help"]
+    assert set(english) == set(messages("fr").data["help"]), "every help text in both languages"
+    leaks = [key for key, text in english.items()
+             if isinstance(text, str) and len(text) > 12 and text.split(";")[0] in top.stdout + memo.stdout]
+    assert not leaks and "usage:" not in top.stdout + memo.stdout, leaks
+    monkeypatch.setenv("LANG", "C")
+    assert adieu("--help").stdout.startswith("usage: adieu [-h] [--knowledge DIR] COMMAND ...")
+
+
+@pytest.mark.parametrize("arguments, french, english", [
+    (["assess"], "adieu assess: il manque : DOSSIER_CLIENT (voir « adieu assess --help »)",
+     "adieu assess: the following arguments are required: CASE (see 'adieu assess --help')"),
+    (["assess", "x.yaml", "--format", "pdf"], "adieu assess: --format : choix invalide : 'pdf' (au choix : ",
+     "adieu assess: argument --format: invalid choice: 'pdf' (choose from "),
+    (["portfolio", "x.csv", "--jobs", "z"], "adieu portfolio: --jobs : valeur invalide : 'z' (voir « ",
+     "adieu portfolio: argument --jobs: invalid int value: 'z' (see "),
+    (["frob"], "adieu: COMMANDE : choix invalide : 'frob'", "adieu: argument COMMAND: invalid choice: 'frob'"),
+    (["assess", "x.yaml", "--bogus"], "adieu: option ou argument inconnu : --bogus (voir « adieu --help »)",
+     "adieu: unrecognized arguments: --bogus (see 'adieu --help')"),
+    (["portfolio", "x.csv", "--jobs", "0"], "adieu portfolio: --jobs doit valoir au moins 1",
+     "adieu portfolio: --jobs must be 1 or more"),
+])
+def test_a_usage_error_is_one_line_in_the_locale_language(arguments, french, english, adieu, monkeypatch):
+    for locale, expected in (("fr_FR.UTF-8", french), ("C", english)):
+        monkeypatch.setenv("LANG", locale)
+        done = adieu(*arguments)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1
+        assert done.stderr.startswith(expected), done.stderr
+
+
+def test_numbers_in_a_message_are_written_as_the_language_writes_them(adieu, monkeypatch, tmp_path):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    done = adieu("knowledge", "check", "--samples", "99999999")
+    assert done.stderr == "adieu knowledge check: --samples doit être compris entre 0 et 1\u202f000\u202f000\n"
+    large = tmp_path / "large.yaml"
+    large.write_text("#" * (2 * 1024 * 1024), encoding="utf-8")
+    refused = adieu("assess", large)
+    assert refused.returncode == 2
+    assert refused.stderr.endswith("(2\u202f097\u202f152 octets ; au plus 1\u202f048\u202f576)\n"), refused.stderr
+    monkeypatch.setenv("LANG", "C")
+    assert adieu("knowledge", "check", "--samples", "99999999").stderr.endswith(" 1,000,000\n")
+
+
+def test_a_refused_overwrite_names_the_whole_command_in_the_locale_language(adieu, monkeypatch, tmp_path):
+    (tmp_path / "memo.md").write_text("mine", encoding="utf-8")
+    command = f"adieu memo {GOOD_CASE} -o memo.md --force"
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    done = adieu("memo", GOOD_CASE, "-o", "memo.md", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (2, f"adieu: memo.md: existe déjà (pour le remplacer : « {command} »)\n")
+    monkeypatch.setenv("LANG", "C")
+    done = adieu("memo", GOOD_CASE, "-o", "memo.md", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (2, f"adieu: memo.md: already exists (to replace it: {command})\n")
+    assert (tmp_path / "memo.md").read_text(encoding="utf-8") == "mine"
