@@ -10,6 +10,7 @@ and a gap to fill in is highlighted. docxtpl is imported only when a DOCX is ask
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,12 +41,31 @@ def docx_document(template, layout: dict) -> bytes:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError):
         raise InputError(path, "not a Word document (.docx)") from None
     except jinja2.TemplateSyntaxError as error:
-        raise InputError(path, f"broken template tag: {error.message}") from None
+        raise InputError(path, _said(error, "broken template tag")) from None
     except jinja2.UndefinedError as error:
-        raise InputError(path, f"the letterhead asks for something Adieu does not provide: {error.message}") from None
+        raise InputError(path, _said(error, "the letterhead asks for something Adieu does not provide")) from None
     except Exception as error:  # lxml and docx errors on a damaged file: still the file's fault
-        raise InputError(path, f"not a usable .docx letterhead ({type(error).__name__}: {error})") from None
+        raise InputError(path, f"not a usable .docx letterhead (detail: \"{type(error).__name__}: {error}\")") from None
     return out.getvalue()
+
+
+# What jinja2 says of a letterhead, as a sentence of ours with the name it holds; any other
+# detail is kept, quoted, after our sentence (it is the library's English, not ours).
+_NAMED = (
+    (re.compile(r"'([^']+)' is undefined"), "the letterhead asks for '{name}', which Adieu does not provide"),
+    (re.compile(r".* has no attribute '([^']+)'"), "the letterhead asks for '{name}', which Adieu does not provide"),
+    (re.compile(r"No filter named '([^']+)'\.?"), "the letterhead uses the filter '{name}', which does not exist"),
+    (re.compile(r"No test named '([^']+)'\.?"), "the letterhead uses the test '{name}', which does not exist"),
+)
+
+
+def _said(error, sentence: str) -> str:
+    message = str(error.message or "")
+    for pattern, said in _NAMED:
+        match = pattern.fullmatch(message)
+        if match:
+            return said.format(name=match.group(1))
+    return f"{sentence} (detail: \"{message}\")" if message else sentence
 
 
 def _context(layout: dict) -> dict:

@@ -262,3 +262,24 @@ def test_a_refused_overwrite_names_the_whole_command_in_the_locale_language(adie
     done = adieu("memo", GOOD_CASE, "-o", "memo.md", cwd=tmp_path)
     assert (done.returncode, done.stderr) == (2, f"adieu: memo.md: already exists (to replace it: {command})\n")
     assert (tmp_path / "memo.md").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("tag, french", [
+    ("{{ letter.closing ", "balise de modèle incorrecte (détail en anglais : « "),
+    ("{{ letter.nowhere }}", "le papier à en-tête demande « nowhere », qu'Adieu ne fournit pas"),
+    ("{{ nothing_here }}", "le papier à en-tête demande « nothing_here », qu'Adieu ne fournit pas"),
+    ("{{ letter.closing|nofilter }}", "le papier à en-tête emploie le filtre « nofilter », qui n'existe pas"),
+])
+def test_a_broken_letterhead_is_said_in_the_locale_language(tag, french, adieu, monkeypatch, tmp_path):
+    """The library's own detail, when there is nothing to name, stays quoted inside our sentence."""
+    from docx import Document as WordDocument
+
+    word = WordDocument(ROOT / "templates" / "letter" / "layout" / "letter.docx")
+    word.add_paragraph(tag)
+    word.save(tmp_path / "mine.docx")
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    done = adieu("letter", GOOD_CASE, "--format", "docx", "--template", "mine.docx", "-o", "x.docx", cwd=tmp_path)
+    assert done.returncode == 2 and not (tmp_path / "x.docx").exists()
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"adieu: mine.docx: {french}"), line
+    assert not english_words(re.sub(r"«[^»]*»", "", line)), line
