@@ -359,8 +359,9 @@ def test_progress_only_moves_forward_and_says_how_many_questions_are_left(here, 
     run = run_interview(str(keys), language="en")
     assert run.error is None, run.screen
     bars = [line.count("▰") for line in run.screen.splitlines() if line.startswith("── ")]
-    assert len(bars) == len(run.result["asked"])                # one line per question
+    assert len(bars) == len(run.result["asked"]) + 1            # one line per question, and the end
     assert bars == sorted(bars) and bars[-1] > bars[0]          # never backwards
+    assert bars[-1] == 10 and bars[-2] < 10                     # full once the questions are over
     assert "about 4 questions left" in run.screen               # the first estimate: a check per theme
     assert "about one question left" in run.screen
 

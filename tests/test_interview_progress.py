@@ -103,3 +103,25 @@ def test_once_only_pairs_are_left_the_estimate_is_the_pair(planner):
                "strategic_fit": "core"}
     step = planner.next_step(answers, (), ("money", "people", "work", "fit"))
     assert (step.factors, step.left) == (("issue_raised",), 2)
+
+
+@given(ESTIMATES)
+def test_the_bar_reaches_its_end_when_the_questions_are_over_and_stays_there(estimates):
+    progress = Progress()
+    for done, left in enumerate(estimates):
+        progress.show(done, left)
+    assert progress.finish() and not progress.finish(), "shown full once"
+    assert progress.show(len(estimates), 3)[0] == CELLS, "going back after the end does not empty it"
+
+
+def test_the_interview_ends_its_bar_full_once_the_questions_are_over(adieu, tmp_path):
+    """A client to part with (a letter is written): the bar, at most nine cells while
+    questions are asked, is shown full once they are over, before the review."""
+    from test_interview_language import LINES
+
+    done = adieu("interview", "--plain", "--language", "en", cwd=tmp_path, input="\n".join(LINES) + "\n")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    bars = re.findall(r"^── (.*?) ([▰▱]{10})", done.stdout, re.M)
+    cells = [bar.count("▰") for _, bar in bars]
+    assert cells == sorted(cells) and max(cells[:-1]) < CELLS, bars
+    assert bars[-1] == ("Questions done", "▰" * CELLS), bars

@@ -111,6 +111,7 @@ class Interview:
                 if step is not None:
                     self._ask_step(step)
                     continue
+                self._progress_done()
                 if self._review():
                     return
             except Back:
@@ -600,6 +601,12 @@ class Interview:
         theme = self.knowledge.themes[step.theme](self.language)
         self.terminal.say()
         self._say_wrapped(f"── {theme} {bar}{count}", then="   ")
+
+    def _progress_done(self):
+        """The questions are over: the bar reaches its end."""
+        if self.progress.finish():
+            self.terminal.say()
+            self._say_wrapped(f"── {self.t('progress_done')} {'▰' * CELLS}", then="   ")
 
     def _say_wrapped(self, text: str, indent: str = "", then: str | None = None):
         width = self.terminal.width()

@@ -5,7 +5,9 @@ The planner's estimate can rise after an answer (a theme's check answered "not q
 becomes one question per point; a verdict that now calls for a letter needs the facts the
 letter states). Showing it as it is would move the progress backwards; so the bar keeps
 what it showed and moves on by a share of what is left, and a count higher than the last
-one shown is not said at all until the estimate comes back down to it.
+one shown is not said at all until the estimate comes back down to it. When the questions
+are over the bar is shown full, however late the estimate rose (a verdict that turned into
+a letter at the last question), so that it always reaches its end.
 """
 
 from __future__ import annotations
@@ -34,3 +36,12 @@ class Progress:
         if said is not None:
             self.said = said
         return int(self.share * CELLS), said
+
+    def finish(self) -> bool:
+        """The questions are over: the bar is full (and stays full if the user goes back, so
+        that it never moves backwards). False when there is nothing new to show: no bar was
+        shown, or it is full already."""
+        if not self.shown or self.share >= 1:
+            return False
+        self.share = 1.0
+        return True
