@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import sys
 
-from .errors import AdieuError, OutputExists, UsageError
+from .errors import AdieuError, InterviewPaused, OutputExists, UsageError
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
@@ -341,8 +342,10 @@ def main(argv=None) -> int:
         if isinstance(error, OutputExists) and error.command is None:
             error = _with_force(error, sys.argv[1:] if argv is None else argv)
         said = _in_language(error, args)
-        message = said if said.startswith("adieu") else f"adieu: {said}"
-        print(terminal_safe(message), file=sys.stderr)
+        message = terminal_safe(said if said.startswith("adieu") else f"adieu: {said}")
+        if isinstance(error, InterviewPaused) and sys.stderr.isatty():
+            message = wrapped(message, shutil.get_terminal_size().columns, error.unbroken)
+        print(message, file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
         print(f"adieu: {_said(args, 'interrupted')}", file=sys.stderr)
@@ -372,6 +375,19 @@ def _with_force(error: OutputExists, argv) -> OutputExists:
     said = OutputExists(error.file, command)
     said.language = error.language
     return said
+
+
+def wrapped(text: str, width: int, unbroken=()) -> str:
+    """A message for a person at a terminal, wrapped at word boundaries to its width, what
+    `unbroken` names (a command to type, a path) kept whole on one line."""
+    import textwrap
+
+    glue = "\x00"     # a space that does not break, in what must stay whole
+    for whole in sorted(unbroken, key=len, reverse=True):
+        if whole:
+            text = text.replace(whole, whole.replace(" ", glue))
+    lines = textwrap.wrap(text, max(width - 1, 20), break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines).replace(glue, " ")
 
 
 def _language(args, error=None) -> str:

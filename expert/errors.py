@@ -104,9 +104,15 @@ class NoLetter(AdieuError):
 
 
 class InterviewPaused(AdieuError):
-    """Ctrl-C or end of input: the session is saved and the message says how to resume."""
+    """Ctrl-C or end of input: the session is saved and the message says how to resume.
+    `unbroken`: what the message holds that a terminal's wrapping must not split (the
+    command to type, the session's path)."""
 
     status = 130
+
+    def __init__(self, message: str, unbroken: tuple = ()):
+        super().__init__(message)
+        self.unbroken = tuple(unbroken)
 
 
 class ReviewStopped(AdieuError):

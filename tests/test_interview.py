@@ -823,3 +823,40 @@ def test_default_language_follows_the_locale(monkeypatch, environment, expected)
 def test_folder_is_named_after_the_client():
     assert slugify("Société Dupont & Fils") == "societe-dupont-fils"
     assert slugify("???") == "client"
+
+
+@pytest.mark.parametrize("language, width", [("fr", 40), ("en", 40), ("fr", 72), ("en", 25)])
+def test_the_pause_line_wraps_at_words_and_never_splits_the_command(language, width, knowledge, monkeypatch, tmp_path):
+    """At a terminal the pause message is wrapped to its width, at word boundaries, the
+    command to type and the session's path each whole on one line; through a pipe it is one line."""
+    import contextlib
+    import io
+
+    import expert.cli as cli
+    from expert.interview import load_texts
+
+    path = "mes dossiers/adieu-session.json"
+    command = f"adieu interview --resume '{path}'"
+    said = load_texts(knowledge)("paused", language, command=command, path=path)
+
+    def paused(args):
+        raise InterviewPaused(said, unbroken=(command, path))
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli, "run_interview", paused)
+    monkeypatch.setenv("COLUMNS", str(width))
+    for stderr, at_terminal in ((Terminal(), True), (io.StringIO(), False)):
+        with contextlib.redirect_stderr(stderr):
+            assert cli.main(["interview"]) == 130
+        lines = stderr.getvalue().splitlines()
+        # Broken at spaces only (a word cut in two would not join back), the command and path whole.
+        assert " ".join(lines) == f"adieu: {said}", lines
+        assert any(command in line for line in lines) and any(path in line for line in lines), lines
+        if at_terminal:
+            assert len(lines) > 1
+            assert all(len(line) < width or line.strip(" .;:") in (command, path) for line in lines), lines
+        else:
+            assert len(lines) == 1

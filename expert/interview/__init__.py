@@ -108,8 +108,9 @@ def _resume_instead(saved: Session, texts: Texts, terminal, language: str) -> bo
             answer = terminal.select(texts("existing", language, path=shown(saved.path), client=client, count=count),
                                      choices, instruction=None if terminal.plain else texts("select_instruction", language))
         except (KeyboardInterrupt, EOFError):   # nothing was changed: the saved interview waits
-            raise InterviewPaused(texts("paused", language, command=resume_command(saved.path),
-                                        path=shown(saved.path))) from None
+            command, path = resume_command(saved.path), shown(saved.path)
+            raise InterviewPaused(texts("paused", language, command=command, path=path),
+                                  unbroken=(command, path)) from None
         if isinstance(answer, bool):
             return answer
 

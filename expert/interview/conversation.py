@@ -79,8 +79,8 @@ class Interview:
                     return result
         except (KeyboardInterrupt, EOFError):
             self.session.save()
-            raise InterviewPaused(self.t("paused", command=resume_command(self.session.path),
-                                         path=shown(self.session.path))) from None
+            command, path = resume_command(self.session.path), shown(self.session.path)
+            raise InterviewPaused(self.t("paused", command=command, path=path), unbroken=(command, path)) from None
         except BaseException:
             self.session.save()         # whatever failed, the answers given so far are kept
             raise
