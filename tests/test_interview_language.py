@@ -1,7 +1,7 @@
 """One language per session: the complete transcript of a French interview (stdout and
 stderr: questions, hints, progress, review, verdict, notes on the documents, the tick-box
-screen of a case file's answers, the pause, the errors about a file) holds no text of the
-English catalogue, and the reverse. `--plain` is used so that every prompt is in the
+screen of a case file's answers, the pause, the errors about a file and about the command
+line) holds no text of the English catalogue, and the reverse. `--plain` is used so that every prompt is in the
 transcript; the questionary prompts draw the same texts."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import PARTIES
 from expert.interview import load_texts
 from expert.messages import messages
 
@@ -105,7 +106,15 @@ def test_a_session_from_a_case_file_and_its_errors_are_in_one_language(tmp_path,
     assessed = adieu("assess", bad)
     assert refused.returncode == assessed.returncode == 2
     assert refused.stderr.startswith("adieu: bad.yaml:3: answers.payment_behaviour: ")
-    transcript = paused.stdout + paused.stderr + refused.stderr + assessed.stderr
+    # The command line's own errors: an unknown option, a file that would be replaced.
+    (tmp_path / "signed.yaml").write_text(yaml.safe_dump({"language": language, **PARTIES, "answers": {
+        "payment_behaviour": "unpaid_invoices", "issue_raised": "warned_in_writing"}}), encoding="utf-8")
+    mistyped = adieu("interview", "--plain", "--bogus", "case.yaml", cwd=tmp_path)
+    kept = adieu("memo", "signed.yaml", "-o", "signed.yaml", cwd=tmp_path)
+    assert mistyped.returncode == kept.returncode == 2, kept.stderr
+    assert "adieu memo signed.yaml -o signed.yaml --force" in kept.stderr
+    transcript = (paused.stdout + paused.stderr + refused.stderr + assessed.stderr + mistyped.stderr
+                  + kept.stderr)
     own = catalogue(knowledge, language, other)
     assert sum(fragment in transcript for fragment in own) > 15, transcript
     leaks = sorted(fragment for fragment in catalogue(knowledge, other, language) if fragment in transcript)
