@@ -302,3 +302,22 @@ def test_rows_read_through_the_column_caches_are_the_cases_read_cell_by_cell(kno
             assert list(case.client) == list(expected.client) and list(case.provider) == list(expected.provider)
             outcomes["case"] += 1
     assert outcomes["case"] > 50 and outcomes["error"] > 50
+
+
+def test_a_clients_notes_are_said_in_the_language_of_its_documents(adieu, tmp_path):
+    """A note on a French client's letter is French, label included, whatever the locale."""
+    book = tmp_path / "notes.csv"
+    book.write_text(
+        "client_name,client_contact,client_email,provider_name,provider_signatory,provider_email,language,"
+        "payment_behaviour,issue_raised,behaviour_trend\n"
+        "Dupont,Marie Dupont,m@dupont.example,Atelier,Jean Martin,j@atelier.example,fr,unpaid_invoices,"
+        "warned_in_writing,worsening\n"
+        "Smith,Ann Smith,a@smith.example,Studio,John Roe,j@studio.example,en,unpaid_invoices,"
+        "warned_in_writing,worsening\n", encoding="utf-8")
+    done = adieu("portfolio", book, "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    french = [line for line in lines if line.startswith(f"adieu: {book}:2: ")]
+    english = [line for line in lines if line.startswith(f"adieu: {book}:3: ")]
+    assert french and all(line.startswith(f"adieu: {book}:2: remarque : ") for line in french), lines
+    assert english and all(line.startswith(f"adieu: {book}:3: note: ") for line in english), lines
