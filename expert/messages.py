@@ -2,8 +2,9 @@
 
 templates/messages/<code>.yaml holds, for one language, the headings of `adieu assess` and
 `adieu portfolio`, its punctuation (the colon, quotation marks), how numbers and percentages
-are written, which counts are singular, and the errors about a file the user gave (a case,
-a policy, a session) in that language; languages.yaml names the default language and the
+are written, which counts are singular, the errors about a file the user gave (a case,
+a policy, a session) and about the command line in that language, the command's own lines
+(`cli`) and its --help (`help`); languages.yaml names the default language and the
 language of a locale Adieu does not speak. A rule base may bring its own
 templates/messages/<code>.yaml: its words replace the shipped ones key by key. Adding a
 language is adding these files (and the language's texts in the rule base and its
