@@ -84,3 +84,12 @@ def test_a_row_whose_documents_cannot_be_written_is_named_by_its_line_and_column
         f"adieu: {book}:2: provider_signatory: a letter needs someone to sign it: give the provider's name or "
         f"signatory (no documents written for this client)"]
     assert done.stdout.splitlines()[1].startswith("1,2,"), "the client is still reviewed and ranked"
+
+
+def test_an_interview_policy_that_is_a_symlink_loop_is_refused_in_one_line(adieu, tmp_path):
+    """The interview no longer resolves the path itself (pathlib raises RuntimeError on a
+    loop): the policy's reader says what is wrong with the file."""
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    done = adieu("interview", "--plain", "--policy", "loop.yaml", cwd=tmp_path, input="\n")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines()[-1] == f"adieu: {tmp_path / 'loop.yaml'}: cannot read: Too many levels of symbolic links"

@@ -75,9 +75,9 @@ def _interview(knowledge_dir, out, force, resume, answers, policy, language, pla
         session.language = language
     where["session"] = session
     if out:
-        session.out = str(Path(out).resolve())
+        session.out = str(Path(out).absolute())    # not resolved: a symlink loop is the reader's to report
     if policy:
-        session.policy = str(Path(policy).resolve())
+        session.policy = str(Path(policy).absolute())
     advisor = Advisor(knowledge=knowledge, policy=load_policy(knowledge, session.policy))
     session.save()
     interview = Interview(advisor, session, texts, terminal, force=force, resumed=resumed)
