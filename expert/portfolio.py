@@ -565,7 +565,7 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
         make_folder(folder)
     review = Review(knowledge, policy, str(path))
     results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force, tuple(formats),
-                                      language), jobs)
+                          language), jobs)
     try:
         for result in results:
             if progress is not None:
