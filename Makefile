@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 DURABLE_RULES := $(shell sed -n 's/^ *"\(durable-rules==[^"]*\)",*/\1/p' pyproject.toml)
 DURABLE_CPPFLAGS := -DPyEval_CallObject=PyObject_CallObject -O2
 
-.PHONY: demo test interview bench clean
+.PHONY: demo test interview bench bench-memory clean
 
 demo: $(VENV)/.installed
 	$(BIN)/adieu assess examples/late-payer.yaml
@@ -27,6 +27,10 @@ interview: $(VENV)/.installed
 # Not a fresh-machine command: measures this machine and rewrites benchmarks/RESULTS.md.
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
+
+# The same: the peak memory of `adieu portfolio` at 100,000 and 1,000,000 clients.
+bench-memory: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/memory.py
 
 $(VENV)/.engine: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

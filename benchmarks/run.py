@@ -101,13 +101,22 @@ def random_answers(knowledge, rng, known=0.75) -> dict:
 
 
 def distinct_answers(knowledge, rng, index: int) -> dict:
-    """Random answers, made unique by writing `index` into two number factors."""
+    """Random answers, made unique by writing `index` into two number factors, and past what
+    those two can tell apart, into a third, with a value above those random_answers draws."""
     answers = random_answers(knowledge, rng)
     numbers = [f for f in knowledge.factors.values() if f.type in ("number", "integer")]
     fine, coarse = numbers[0], numbers[1]
     fine_value = (index % 3000) / 100 if fine.type == "number" else index % 3000
     answers[fine.id] = fine.minimum + fine_value
-    answers[coarse.id] = int(coarse.minimum) + index // 3000
+    span = int(coarse.maximum) - int(coarse.minimum) + 1
+    answers[coarse.id] = int(coarse.minimum) + (index // 3000) % span
+    extra = index // (3000 * span)
+    if extra:
+        third = numbers[2] if len(numbers) > 2 else None
+        value = third and third.minimum + (365 if third.type == "integer" else 40) + extra
+        if third is None or value > third.maximum:
+            raise ValueError(f"this rule base's number factors cannot make {index + 1:,} answer sets distinct")
+        answers[third.id] = int(value) if third.type == "integer" else value
     return answers
 
 
@@ -235,31 +244,43 @@ def interview_latency(advisor: Advisor, cases: int, explained_cases: int) -> dic
 # -- 3. portfolio throughput -------------------------------------------------------------
 
 class TreeMemory(threading.Thread):
-    """Samples the memory of a process and all its descendants (Linux /proc): resident set
-    (RSS) and proportional set (PSS, pages shared after fork counted once)."""
+    """Samples the memory of a process and all its descendants (Linux /proc) every `every`
+    seconds: resident set (RSS) and proportional set (PSS, pages shared after fork counted
+    once), summed over the tree, with the series kept to see when the peak came."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int, every: float = 0.05):
         super().__init__(daemon=True)
-        self.pid, self.done = pid, threading.Event()
+        self.pid, self.every, self.done = pid, every, threading.Event()
         self.peak_rss_sum = self.peak_pss_sum = self.peak_single = 0
+        self.most_processes = 0
+        self.samples: list = []   # (seconds since the start, RSS sum, PSS sum, processes)
 
     def run(self):
+        start = time.perf_counter()
         while not self.done.is_set():
-            sizes = [_memory(pid) for pid in _tree(self.pid)]
-            self.peak_rss_sum = max(self.peak_rss_sum, sum(rss for rss, _ in sizes))
-            self.peak_pss_sum = max(self.peak_pss_sum, sum(pss for _, pss in sizes))
-            self.peak_single = max([self.peak_single] + [rss for rss, _ in sizes])
-            self.done.wait(0.05)
+            sizes = [size for size in map(_memory, _tree(self.pid)) if size[0]]
+            rss, pss = sum(r for r, _ in sizes), sum(p for _, p in sizes)
+            self.samples.append((time.perf_counter() - start, rss, pss, len(sizes)))
+            self.peak_rss_sum, self.peak_pss_sum = max(self.peak_rss_sum, rss), max(self.peak_pss_sum, pss)
+            self.peak_single = max([self.peak_single] + [r for r, _ in sizes])
+            self.most_processes = max(self.most_processes, len(sizes))
+            self.done.wait(self.every)
 
 
 def _tree(root: int) -> list:
+    """The process and its descendants, whichever of their threads started them."""
     pids, index = [root], 0
     while index < len(pids):
         try:
-            children = Path(f"/proc/{pids[index]}/task/{pids[index]}/children").read_text().split()
+            tasks = os.listdir(f"/proc/{pids[index]}/task")
         except OSError:
-            children = []
-        pids.extend(map(int, children))
+            tasks = []
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{pids[index]}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            pids.extend(pid for pid in map(int, children) if pid not in pids)
         index += 1
     return pids
 
@@ -276,24 +297,73 @@ def _memory(pid: int) -> tuple:
     return sizes.get("Rss", 0), sizes.get("Pss", 0)
 
 
-def run_portfolio(path: Path, jobs: int, output: Path) -> dict:
-    command = adieu_command() + ["portfolio", str(path), "--format", "csv", "--jobs", str(jobs)]
-    with open(output, "wb") as sink:
+def portfolio_command(path: Path, jobs: int | None) -> list:
+    """`adieu portfolio FILE --format csv`, with `--jobs N` unless jobs is None (the default)."""
+    command = adieu_command() + ["portfolio", str(path), "--format", "csv", "--quiet"]
+    return command + (["--jobs", str(jobs)] if jobs is not None else [])
+
+
+def run_portfolio(path: Path, jobs: int | None, output: Path, env: dict | None = None,
+                  accepted: tuple = (0,)) -> dict:
+    """One measured run, its output written to `output`; an exit status not `accepted` stops
+    the benchmark. The command runs in a session of its own, so that however this ends (an
+    error, Ctrl-C, SIGTERM turned into an exception) its whole process group is stopped
+    before returning: no worker outlives the benchmark."""
+    command = portfolio_command(path, jobs)
+    # stderr goes to a file, not a pipe: a pipe nobody reads until the end would stop the
+    # command once 64 KB of messages (a skipped row each) filled it.
+    with open(output, "wb") as sink, tempfile.TemporaryFile() as messages:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE, cwd=ROOT)
+        process = subprocess.Popen(command, stdout=sink, stderr=messages, cwd=ROOT, env=env,
+                                   start_new_session=True)
         sampler = TreeMemory(process.pid)
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        sampler.done.set()
-        sampler.join()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        errors = process.stderr.read().decode()
-        process.stderr.close()
-    if process.returncode != 0:
-        raise SystemExit(f"adieu portfolio failed ({process.returncode}): {errors}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss": usage.ru_maxrss * 1024,
-            "rss_sum": sampler.peak_rss_sum, "pss_sum": sampler.peak_pss_sum, "single_peak": sampler.peak_single}
+        try:
+            sampler.start()
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - start
+            process.returncode = os.waitstatus_to_exitcode(status)
+        finally:
+            if process.returncode is None:   # stopped while the command runs: end it and its workers
+                _stop_group(process)
+            sampler.done.set()
+            sampler.join()
+        messages.seek(0)
+        errors = messages.read().decode(errors="replace").splitlines()
+    if process.returncode not in accepted:
+        raise SystemExit(f"adieu portfolio failed ({process.returncode}): " + "\n".join(errors[:20]))
+    return {"status": process.returncode, "messages": errors,
+            "wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss": usage.ru_maxrss * 1024,
+            "rss_sum": sampler.peak_rss_sum, "pss_sum": sampler.peak_pss_sum, "single_peak": sampler.peak_single,
+            "samples": sampler.samples, "processes": sampler.most_processes}
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM to the command's process group, SIGKILL if it is still there after 10 s. Called
+    only before the command is reaped, so that the group's id (the command's pid) is still ours."""
+    import signal
+
+    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                break
+            if process.returncode is None:
+                process.poll()
+            time.sleep(0.05)
+        else:
+            continue
+        break
+    if process.returncode is None:
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 def throughput(knowledge, folder: Path, sizes: list, repetitive_size: int, repeat: int) -> list:
