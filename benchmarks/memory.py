@@ -62,11 +62,13 @@ def digest(path: Path) -> str:
 
 
 def differing_lines(first: Path, second: Path) -> tuple:
-    """(lines of `first` not in `second`, lines of `second` not in `first`), up to three of each
-    shown: the ranking moves rows, so the lines are compared as sets, not in order."""
+    """(clients of `first` not in `second`, clients of `second` not in `first`), up to three of
+    each shown: compared as sets of lines without their first column (the rank, which a client
+    missing further up shifts), and the book's folder left out of the lines shown."""
     def lines(path):
         with open(path, "rb") as handle:
-            return {hash(line): line for line in handle}
+            rows = (line.split(b",", 1)[-1] for line in handle)
+            return {hash(row): row.replace(str(path.parent).encode() + b"/", b"") for row in rows}
     a, b = lines(first), lines(second)
     only_a, only_b = [a[h] for h in a.keys() - b.keys()], [b[h] for h in b.keys() - a.keys()]
     return len(only_a), only_a[:3], len(only_b), only_b[:3]
@@ -143,7 +145,8 @@ def report(results: list, info: dict, loads: tuple, sizes) -> str:
         "",
         f"Machine: {info['cpu']}, {info['nproc']} logical CPUs, {info['memory']}, {info['python']}, "
         f"durable-rules {info['durable_rules']}. Load average (1 / 5 / 15 min) before: {loads[0]}; after: "
-        f"{loads[1]}. Other engineers ran test suites on the same two cores throughout, so the times are "
+        f"{loads[1]}. Other work, other engineers' test suites among it, shared the two cores during the "
+        "runs, so the times are "
         "those of a shared, noisy machine (the load before each run is in the table: on two cores, 1.0 "
         "means one core busy elsewhere); memory is not slowed down by the load, only the times are.",
         "",
@@ -171,7 +174,7 @@ def report(results: list, info: dict, loads: tuple, sizes) -> str:
         if r.get("difference"):
             count_a, shown_a, count_b, shown_b = r["difference"]
             lines += ["", f"The outputs of {r['size']:,} rows differ: {count_a:,} line(s) only without `--jobs`, "
-                          f"{count_b:,} only with `--jobs 2` (a line is one client; compared as sets):", ""]
+                          f"{count_b:,} only with `--jobs 2` (a line is one client, its rank left out):", ""]
             lines += [f"    without: {line.decode(errors='replace').rstrip()}" for line in shown_a]
             lines += [f"    --jobs 2: {line.decode(errors='replace').rstrip()}" for line in shown_b]
     largest = [r for r in results if r["size"] == max(sizes)]

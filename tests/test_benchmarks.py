@@ -129,9 +129,10 @@ def test_memory_benchmark_stopped_by_sigterm_ends_every_process_and_removes_its_
 def test_memory_benchmark_names_the_clients_one_output_has_and_the_other_lacks(tmp_path):
     import memory
 
-    (tmp_path / "a.csv").write_bytes(b"header\nclient 1\nclient 2\nclient 3\n")
-    (tmp_path / "b.csv").write_bytes(b"header\nclient 3\nclient 1\n")   # ranked otherwise, one missing
-    assert memory.differing_lines(tmp_path / "a.csv", tmp_path / "b.csv") == (1, [b"client 2\n"], 0, [])
+    book = f"{tmp_path}/book.csv".encode()
+    (tmp_path / "a.csv").write_bytes(b"rank,source,client\n1,%s,A\n2,%s,B\n3,%s,C\n" % (book, book, book))
+    (tmp_path / "b.csv").write_bytes(b"rank,source,client\n1,%s,C\n2,%s,A\n" % (book, book))  # B missing
+    assert memory.differing_lines(tmp_path / "a.csv", tmp_path / "b.csv") == (1, [b"book.csv,B\n"], 0, [])
 
 
 def _running(pid: int) -> bool:
