@@ -1,9 +1,21 @@
 """hypothesis strategies shared by the property and fuzz tests: valid answers of a rule base,
-and case data with hostile but legal names and addresses."""
+and case data with hostile but legal names and addresses; and how many examples to try."""
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import strategies as st
+
+# The first tier (`make test`) tries a tenth of each property's examples; the second tier
+# (.ci/run: ADIEU_EXAMPLES=full pytest -m "slow or hypothesis") runs every property again
+# with its full count.
+FULL = os.environ.get("ADIEU_EXAMPLES") == "full"
+
+
+def examples(full: int) -> int:
+    """The number of examples a property tries in this tier: `full` in the second."""
+    return full if FULL else max(10, full // 10)
 
 
 def value_of(factor):

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 
 from expert.advisor import Advisor
 from scenario_files import load_scenario, scenario_paths
-from strategies import answers_of
+from strategies import answers_of, examples
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -118,7 +118,7 @@ def test_the_concessions_reason_is_recognised():
     assert not established_kind("relationship.established"), "the fact alone argues for nothing"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers_of(KNOWLEDGE))
 def test_no_exit_now_is_argued_with_concessions_for_an_established_relationship(answers):
     result = ADVISOR.assess(ADVISOR.case({"answers": {**answers, "relationship_years": 10}}), explained=False)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expert.emails import PLAIN, NotAnAddress, check, plain
+from strategies import examples
 
 
 def accepted(text: str) -> bool:
@@ -21,7 +22,7 @@ def accepted(text: str) -> bool:
     return True
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.from_regex(PLAIN, fullmatch=True))
 def test_every_plain_address_is_one_that_email_validator_accepts(text):
     if plain(text):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from expert.interview import load_texts
 from expert.interview.planner import Planner
 from expert.interview.progress import CELLS, Progress
+from strategies import examples
 
 ESTIMATES = st.lists(st.integers(1, 30), min_size=1, max_size=40)
 
@@ -58,7 +59,7 @@ def assert_forward_only(estimates: list, answered_before: int = 0):
     return cells, said
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_progress_only_moves_forward_over_generated_interviews(planner, data):
     estimates = walk(planner, lambda options: data.draw(st.sampled_from(options)))

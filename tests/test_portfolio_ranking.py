@@ -15,6 +15,7 @@ from conftest import ROOT
 from expert import portfolio
 from expert.policy import load_policy
 from expert.portfolio import Notice, Review, Summary, render, review_portfolio
+from strategies import examples
 
 EXAMPLE = ROOT / "examples" / "portfolio.csv"
 
@@ -64,7 +65,7 @@ def summaries(draw, knowledge):
     return result
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.data(), run_rows=st.integers(1, 8), max_runs=st.integers(2, 4))
 def test_any_book_ranked_in_runs_keeps_the_order_totals_and_views_of_one_sort(
         knowledge, policy, data, run_rows, max_runs):

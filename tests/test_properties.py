@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expert.advisor import Advisor
-from strategies import answers_of
+from strategies import answers_of, examples
 
 ADVISOR = Advisor()
 KNOWLEDGE = ADVISOR.knowledge
@@ -15,7 +15,7 @@ ORDERED = [f for f in KNOWLEDGE.factors.values() if f.ordered]
 
 
 answers = answers_of(KNOWLEDGE)
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
