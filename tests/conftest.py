@@ -16,8 +16,9 @@ from expert.advisor import Advisor
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The second tier (`pytest -m slow`, which .ci/run runs after `make test`): tests whose point
-# is a real terminal, a signal or a real process, and the fuzzing. `make test` skips them.
+# The second tier (`pytest -m slow`, which .ci/run runs after `make test`, with the properties'
+# full counts: tests/strategies.py): tests whose point is a real terminal, a signal or a real
+# process, and the fuzzing. `make test` skips them, and runs in one worker per CPU (xdist).
 SLOW_MODULES = {
     "test_interview_e2e.py",   # the interview in a pseudo-terminal (pexpect)
     "test_atomic_writes.py",   # writers killed and interrupted mid-write
