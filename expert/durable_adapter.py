@@ -19,6 +19,8 @@ read again before anyone relies on them:
 - the activation's JSON text, `{"RULE":{BINDING:FACT,...}}`, where RULE is the rule's name in
   the ruleset and each fact is the text that was asserted: the rule's name (all of one length,
   compiler.rule_name) and a finding's position are sliced out without decoding.
+- how the C engine keys a state's facts (state.c: `calculateId`, `storeMessage`): by a
+  32-bit hash of the fact's id, so that two different facts can collide; `assert_anew`.
 
 A case's run calls the C engine a few dozen times (an assertion per finding, a call per
 activation), so `Ruleset.calls` hands the engine these functions bound to the handle, with no
@@ -48,6 +50,24 @@ REFUSED = {NOT_HANDLED: "no rule matches it", OBSERVED: "an identical fact is al
 
 encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 decode = json.JSONDecoder().scan_once  # json.loads minus two layers of Python wrappers
+
+
+RETRIES = 3  # fresh ids tried for a fact refused as already stored (one is all it takes)
+
+
+def assert_anew(assert_fact, text: str, key: str) -> tuple:
+    """Assert again a fact durable-rules refused as "already stored" when it is not: the C
+    engine keys a state's facts by a 32-bit FNV-1 hash of their id (for a fact without one,
+    "$" and a 64-bit hash of its text, state.c calculateId and storeMessage) and refuses a
+    fact whose key is taken. Every fact the engine asserts differs from the others of its
+    case, so such a refusal is two ids hashing alike (a case of some twenty facts about once
+    in twenty million); the fact is given an id of its own (`key`, unique in its case, and the
+    attempt) and asserted again. Returns assert_fact's last (status, state)."""
+    for attempt in range(1, RETRIES + 1):
+        result = assert_fact(f'{{"id":"{key}~{attempt}",' + text[1:])
+        if result[0] != OBSERVED:
+            break
+    return result
 
 
 def installed_version() -> str | None:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from . import durable_adapter as durable
 from .compiler import CASE, FINDING, GROUP, GROUP_SINK, SINK, compile_rules
-from .durable_adapter import NOT_HANDLED, REFUSED, STORED, encode
+from .durable_adapter import NOT_HANDLED, OBSERVED, REFUSED, STORED, encode
 from .errors import EngineError, UnknownAction
 from .knowledge import Knowledge
 from .loops import ENGINE_FILE, firing_limit
@@ -199,7 +199,10 @@ class Engine:
         run = self._run = _Run(sid, traced, assert_fact)
         stored = False
         try:
-            status, state = assert_fact(self._case_fact(sid, key))
+            fact = self._case_fact(sid, key)
+            status, state = assert_fact(fact)
+            if status == OBSERVED:   # its id hashed like the state's own (durable_adapter.assert_anew)
+                status, state = durable.assert_anew(assert_fact, fact, f"{sid}.case")
             stored = status == STORED
             if stored:
                 self._fire(run, state, start, complete)
@@ -333,7 +336,10 @@ class Engine:
                 if decides:
                     run.deciding.append(index)
                 if rest is not None:
-                    status = run.assert_fact(f'{{"n":{index},"sid":"{run.sid}",{rest}')[0]
+                    fact = f'{{"n":{index},"sid":"{run.sid}",{rest}'
+                    status = run.assert_fact(fact)[0]
+                    if status == OBSERVED:  # no fact of a case is another's: two ids hashed alike
+                        status = durable.assert_anew(run.assert_fact, fact, f"{run.sid}.{index}")[0]
                     if status != STORED:
                         run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
                                           f"{REFUSED.get(status, status)}")
@@ -343,7 +349,10 @@ class Engine:
                             members.append(index)
                             continue
                         run.groups[group] = [index]
-                        status = run.assert_fact(f'{head}{run.sid}","t":"{GROUP}"}}')[0]
+                        fact = f'{head}{run.sid}","t":"{GROUP}"}}'
+                        status = run.assert_fact(fact)[0]
+                        if status == OBSERVED:
+                            status = durable.assert_anew(run.assert_fact, fact, f"{run.sid}.g{group}")[0]
                         if status != STORED:
                             run.errors.append(f"rule {rule_id}: durable-rules refused the group of its "
                                               f"finding: {REFUSED.get(status, status)}")

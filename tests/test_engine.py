@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import resource
 import shutil
 import threading
@@ -159,3 +160,42 @@ def test_a_rule_joining_any_finding_fires_once_per_case_and_records_every_findin
         before = {i for f in per_finding.firings if f.rule == firing.rule for i in f.findings}
         names = lambda reasoning, indexes: {reasoning.firings[i].conclusion["finding"] for i in indexes}
         assert names(grouped, firing.findings) == names(per_finding, before)
+
+
+# A case of the generated million-client book whose fourth finding durable-rules refused as
+# "already stored" under session id 463144 (its facts all differ: two of their ids hashed
+# alike in the C engine's 32-bit index). Found by benchmarks/memory.py.
+COLLIDING = {"payment_behaviour": "often_late", "disputes_charges": True, "discount_pressure": True,
+             "abusive_to_staff": "rude", "team_morale_impact": "severe", "undermines_expertise": "private",
+             "legitimate_complaint": False, "communication": "poor", "cancels_last_minute": False,
+             "unrealistic_deadlines": False, "poor_meeting_conditions": True, "unpaid_extra_work": False,
+             "contract_breaches": "minor", "values_conflict": "different_goals", "brings_referrals": True,
+             "issue_raised": "not_yet", "client_influence": "high", "notice_period_days": 366,
+             "work_in_progress": False, "revenue_share": 11.43, "relationship_years": 53}
+
+
+def test_a_fact_whose_id_hashes_like_another_is_still_stored(advisor):
+    """The same verdict whatever the session id: a hash collision is not the case's fault."""
+    engine = Engine(advisor.knowledge, advisor.policy)
+    try:
+        engine.cache_size = 0
+        expected = engine.reason(COLLIDING, traced=True)
+        engine._sids = itertools.count(463144)   # the session id under which it collided
+        collided = engine.reason(COLLIDING, traced=True)
+        assert collided.verdict == expected.verdict
+        assert [f.rule for f in collided.firings] == [f.rule for f in expected.firings]
+    finally:
+        engine.close()
+
+
+def test_a_refused_fact_is_asserted_again_under_an_id_of_its_own():
+    from expert import durable_adapter as durable
+
+    seen = []
+
+    def assert_fact(text):   # the C engine's answer: the first key taken, the next one free
+        seen.append(text)
+        return (durable.OBSERVED if len(seen) == 1 else durable.STORED, 0)
+
+    assert durable.assert_anew(assert_fact, '{"n":3,"sid":"7"}', "7.3") == (durable.STORED, 0)
+    assert seen == ['{"id":"7.3~1","n":3,"sid":"7"}', '{"id":"7.3~2","n":3,"sid":"7"}']
