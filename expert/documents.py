@@ -627,6 +627,9 @@ class _Settings:
         for lang, spec in self.formats.items():
             if not isinstance(spec, dict) or not {"locale", "date"} <= set(spec):
                 self._fail(("formats", lang), "expected locale and date (first_of_month optional)")
+            symbols = spec.get("currency_symbols", {})
+            if not isinstance(symbols, dict) or not all(isinstance(v, str) and v for v in symbols.values()):
+                self._fail(("formats", lang, "currency_symbols"), "expected a currency code and its symbol")
         self.honorifics = self._mapping(data, ("honorifics",))
         self.notes = self._mapping(data, ("notes",))
         for lang, texts in self.notes.items():
@@ -680,9 +683,12 @@ class _Settings:
 
     def format_money(self, value, currency: str, lang: str) -> str:
         """A sum in `currency` (the jurisdiction's, knowledge/law.yaml) as the language writes it."""
-        from babel.numbers import format_currency
+        from babel.numbers import format_currency, get_currency_symbol
 
-        return format_currency(value, currency, locale=self.formats[lang]["locale"])
+        spec = self.formats[lang]
+        written = format_currency(value, currency, locale=spec["locale"])
+        symbol = (spec.get("currency_symbols") or {}).get(currency)
+        return written.replace(get_currency_symbol(currency, spec["locale"]), symbol) if symbol else written
 
     def person(self, written: str | None) -> dict:
         """A contact as written ('Mme Marie Dupont'), split into honorific, name and surname;

@@ -187,6 +187,13 @@ def test_english_demand_cites_the_late_payment_act(advisor, documents):
     assert "Late Payment of Commercial Debts (Interest) Act 1998" in text
 
 
+def test_a_french_letter_under_english_law_writes_pounds_as_a_french_writer_does(advisor, documents):
+    case = {"language": "fr", "jurisdiction": "GB", **PARTIES, "unpaid": {"amount": 1200, "invoices": ["F-7"]},
+            "answers": {"payment_behaviour": "unpaid_invoices", "issue_raised": "discussed"}}
+    text = plain(documents.letter(advisor.assess(advisor.case(case)), "text", "address", today=TODAY).content)
+    assert "1 200,00 £" in text and "£GB" not in text   # CLDR's French symbol is "£GB"
+
+
 @pytest.mark.parametrize("language, jurisdiction, consequence, not_said", [
     # Code civil art. 1226: a mise en demeure says the creditor will be entitled to terminate,
     # in whichever language it is written.
