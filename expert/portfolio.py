@@ -432,7 +432,7 @@ class Reviewer:
     def _summary(self, line, item, case, outcome: tuple) -> Summary:
         source = None if self.columns is not None else item
         share = case.answers.get(self.revenue) if self.revenue else None
-        client = case.client.get("name") or (Path(source).stem if source else f"line {line}")
+        client = case.client.get("name") or (Path(source).stem if source else "")  # "": a row without a name
         return Summary(line, source, client, outcome[0], share, outcome[1], case.language)
 
     def write_documents(self, assessment, summary: Summary) -> list:
@@ -454,7 +454,7 @@ def document_stem(summary: Summary) -> str:
     whole name (a.yaml and a.json must not share documents)."""
     if summary.source is not None:
         return Path(summary.source).name
-    return f"{summary.line:06d}-{slugify(summary.client, 40)}"
+    return f"{summary.line:06d}-{slugify(named(summary), 40)}"
 
 
 def revenue_factor(knowledge: Knowledge) -> str | None:
@@ -715,7 +715,7 @@ class Review:
         self._counts[value] += 1
         self._shares[value] += result.share or 0   # in input order, as the totals always were
         self._languages[result.language] += 1
-        self.longest_client = max(self.longest_client, len(result.client))
+        self.longest_client = max(self.longest_client, len(named(result)))
         self.assessed += 1
         self._pending.append(result)
         if len(self._pending) >= self.run_rows:
@@ -811,11 +811,12 @@ def _text(review: Review):
     yield row.format(h["rank"], h["client"], heading, h["share"] if shares else "", h["problems"]).rstrip() + "\n"
     warned = _Spool(review.run_rows)  # (rank, client, share): listed after the table, which is ranked in one pass
     for rank, summary in enumerate(review.ranked(), 1):
+        client = summary.client or h["nameless"].format(line=summary.line)
         if review.above_limit(summary):
-            warned.append((rank, summary.client, summary.share))
+            warned.append((rank, client, summary.share))
         share = m.percent(summary.share) if summary.share is not None else h["unknown"]
         problems = ", ".join(k.findings[name].label(lang) for name in summary.problems)
-        yield row.format(rank, _clip(terminal_safe(summary.client), width), labels[summary.verdict[position]](lang),
+        yield row.format(rank, _clip(terminal_safe(client), width), labels[summary.verdict[position]](lang),
                          share if shares else "", problems).rstrip() + "\n"
     totals = (f"{{:<{label_width + 2}}}  {{:>{len(h['clients'])}}}"
               + (f"  {{:>{len(h['at_stake'])}}}" if shares else "{}") + "\n")
@@ -832,11 +833,18 @@ def _text(review: Review):
         yield "  ! " + h["warning"].format(client=terminal_safe(client), rank=rank, share=m.percent(share)) + "\n"
 
 
+def named(summary) -> str:
+    """The client's name, or for a CSV row without one "line N", as the machine-readable
+    views and the documents' file names have always said (the text view says it in its
+    language: messages' portfolio.nameless)."""
+    return summary.client or f"line {summary.line}"
+
+
 def _records(review: Review):
     """The rows of the machine-readable views, ranked."""
     for rank, summary in enumerate(review.ranked(), 1):
         record = {"rank": rank, "line": summary.line, "source": summary.source or review.source,
-                  "client": summary.client}
+                  "client": named(summary)}
         record.update(zip(review.attributes, summary.verdict))
         if review.revenue:
             record[review.revenue] = summary.share

@@ -321,3 +321,14 @@ def test_a_clients_notes_are_said_in_the_language_of_its_documents(adieu, tmp_pa
     english = [line for line in lines if line.startswith(f"adieu: {book}:3: ")]
     assert french and all(line.startswith(f"adieu: {book}:2: remarque : ") for line in french), lines
     assert english and all(line.startswith(f"adieu: {book}:3: note: ") for line in english), lines
+
+
+def test_a_row_without_a_name_is_called_by_its_line_in_the_reviews_language(adieu, tmp_path):
+    header, rows = example_rows()
+    nameless = blank_row(header, payment_behaviour="unpaid_invoices")
+    path = write_csv(tmp_path / "book.csv", header, [rows[0], nameless])
+    text = adieu("portfolio", path)
+    assert text.returncode == 0, text.stderr
+    assert "ligne 3" in text.stdout and "line 3" not in text.stdout   # the example book is French
+    _, data = review(adieu, path)
+    assert "line 3" in [row["client"] for row in data["clients"]]     # the machine views keep their word
