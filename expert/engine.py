@@ -311,43 +311,79 @@ class Engine:
                   (conclusion["attribute"], conclusion["priority"], conclusion["value"]) if decides else None,
                   (finding.id, conclusion.get("severity"), finding.category) if finding else None)
 
-        def action(run: _Run):
-            try:
-                links = run.links
-                if links is not None:  # traced: which findings this firing joined
-                    activation = run.activation
-                    findings = tuple([bound_number(activation, key) for key in bindings]) if bindings else ()
-                    if findings and None in findings:  # not laid out as expected: decode the whole activation
-                        matched = durable.bindings(activation, rule_id)
-                        findings = tuple([matched[name]["n"] for name, group
-                                          in zip(compiled.finding_bindings, groups) if group is None])
-                    if grouped:  # a group joined: every finding of it, in order
-                        named = iter(findings)
-                        findings = tuple([i for group in groups
-                                          for i in ((next(named),) if group is None else run.groups[group])])
-                    links.append(findings)
-                fired = run.fired
-                index = len(fired)
-                fired.append(record)
-                if decides:
-                    run.deciding.append(index)
-                if rest is not None:
+        # The action is chosen here by what the rule concludes, so that a firing runs only
+        # what its rule needs: most firings of a portfolio are untraced, concluding a finding
+        # with no group to feed, or only an outcome.
+        def linked(run: _Run) -> tuple:
+            """Which findings this firing joined (traced runs only)."""
+            activation = run.activation
+            findings = tuple([bound_number(activation, key) for key in bindings]) if bindings else ()
+            if findings and None in findings:  # not laid out as expected: decode the whole activation
+                matched = durable.bindings(activation, rule_id)
+                findings = tuple([matched[name]["n"] for name, group
+                                  in zip(compiled.finding_bindings, groups) if group is None])
+            if grouped:  # a group joined: every finding of it, in order
+                named = iter(findings)
+                findings = tuple([i for group in groups
+                                  for i in ((next(named),) if group is None else run.groups[group])])
+            return findings
+
+        def feed(run: _Run, index: int):
+            """The first finding of a group asserts the group; the others join its members."""
+            for group, head in feeds:
+                members = run.groups.get(group)
+                if members is not None:
+                    members.append(index)
+                    continue
+                run.groups[group] = [index]
+                status = run.assert_fact(f'{head}{run.sid}","t":"{GROUP}"}}')[0]
+                if status != STORED:
+                    run.errors.append(f"rule {rule_id}: durable-rules refused the group of its "
+                                      f"finding: {REFUSED.get(status, status)}")
+
+        if rest is not None and not decides and feeds is None:
+            def action(run: _Run):
+                try:
+                    if run.links is not None:
+                        run.links.append(linked(run))
+                    fired = run.fired
+                    index = len(fired)
+                    fired.append(record)
                     status = run.assert_fact(f'{{"n":{index},"sid":"{run.sid}",{rest}')[0]
                     if status != STORED:
                         run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
                                           f"{REFUSED.get(status, status)}")
-                    for group, head in feeds or ():   # the first finding of a group asserts the group
-                        members = run.groups.get(group)
-                        if members is not None:
-                            members.append(index)
-                            continue
-                        run.groups[group] = [index]
-                        status = run.assert_fact(f'{head}{run.sid}","t":"{GROUP}"}}')[0]
+                except BaseException as error:  # keep it for the run: never lose an action's failure
+                    run.errors.append(f"rule {rule_id}: {type(error).__name__}: {error}")
+        elif rest is None and decides:
+            def action(run: _Run):
+                try:
+                    if run.links is not None:
+                        run.links.append(linked(run))
+                    fired = run.fired
+                    run.deciding.append(len(fired))
+                    fired.append(record)
+                except BaseException as error:
+                    run.errors.append(f"rule {rule_id}: {type(error).__name__}: {error}")
+        else:
+            def action(run: _Run):
+                try:
+                    if run.links is not None:
+                        run.links.append(linked(run))
+                    fired = run.fired
+                    index = len(fired)
+                    fired.append(record)
+                    if decides:
+                        run.deciding.append(index)
+                    if rest is not None:
+                        status = run.assert_fact(f'{{"n":{index},"sid":"{run.sid}",{rest}')[0]
                         if status != STORED:
-                            run.errors.append(f"rule {rule_id}: durable-rules refused the group of its "
-                                              f"finding: {REFUSED.get(status, status)}")
-            except BaseException as error:  # keep it for the run: never lose an action's failure
-                run.errors.append(f"rule {rule_id}: {type(error).__name__}: {error}")
+                            run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
+                                              f"{REFUSED.get(status, status)}")
+                        if feeds is not None:
+                            feed(run, index)
+                except BaseException as error:
+                    run.errors.append(f"rule {rule_id}: {type(error).__name__}: {error}")
 
         return action
 
