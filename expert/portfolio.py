@@ -828,9 +828,10 @@ def _records(review: Review):
         yield record
 
 
-def _csv(review: Review):
-    import io
+VIEW_ROWS = 256  # CSV rows written out as one piece: a large book in a few hundred pieces, not one per row
 
+
+def _csv(review: Review):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     fields = ["rank", "line", "source", "client", *review.attributes]
@@ -841,14 +842,21 @@ def _csv(review: Review):
     yield buffer.getvalue()  # the header, even when no row was reviewed
     buffer.seek(0)
     buffer.truncate()
+    rows = []
     for record in _records(review):
         record["problems"] = ";".join(record["problems"])
         if "above_limit" in record:
             record["above_limit"] = "true" if record["above_limit"] else "false"
-        writer.writerow([_inert_cell(record[f]) for f in fields])
+        rows.append([_inert_cell(record[f]) for f in fields])
+        if len(rows) == VIEW_ROWS:
+            writer.writerows(rows)
+            rows = []
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if rows:
+        writer.writerows(rows)
         yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
