@@ -14,8 +14,10 @@ read again before anyone relies on them:
   clock reads, a state update and a JSON round trip per action) cost three quarters of an
   assessment.
 - `Ruleset._handle`: the C ruleset, driven with the module `durable_rules_engine`
-  (`assert_fact`, `start_action_for_state`, `complete_and_start_action`, `delete_state`,
-  `delete_ruleset`), whose return codes are read as durable/engine.py reads them.
+  (`assert_fact`, `start_action_for_state`, `complete_and_start_action`, `retract_fact`,
+  `delete_state`, `delete_ruleset`), whose return codes are read as durable/engine.py reads
+  them. A case's facts are retracted, not its state deleted: the compiler writes no negated
+  pattern, so a retraction only removes what the fact had joined, and adds no activation.
 - the activation's JSON text, `{"RULE":{BINDING:FACT,...}}`, where RULE is the rule's name in
   the ruleset and each fact is the text that was asserted: the rule's name (all of one length,
   compiler.rule_name) and a finding's position are sliced out without decoding.
@@ -106,6 +108,14 @@ class Ruleset:
         return tuple(functools.partial(call, self._handle) for call in
                      (_engine.assert_fact, _engine.start_action_for_state, _engine.complete_and_start_action,
                       _engine.delete_state))
+
+    def retract_call(self):
+        """durable_rules_engine.retract_fact bound to this ruleset: retract(text) -> (status,
+        state), status 0 when the fact (the text it was asserted with) is gone. Only while the
+        ruleset is open."""
+        if self._handle is None:
+            raise ValueError("the ruleset is closed")
+        return functools.partial(_engine.retract_fact, self._handle)
 
     def assert_fact(self, text: str) -> tuple:
         """(status, state) for a fact given as JSON text with its `sid`."""

@@ -8,8 +8,11 @@ engine.py) wraps every action in a Closure, two clock reads, a state update and 
 round trip, and polls from two timer threads that raced our runs (error 307 in long
 portfolio runs): that glue cost three quarters of every assessment (benchmarks/RESULTS.md).
 Every action catches its own errors into the run, a fact durable-rules refuses is an error,
-and a run with errors fails loudly. Each assessment has its own sid, deleted afterwards,
-so memory stays flat. A ruleset is not thread-safe: use one Engine per process.
+and a run with errors fails loudly. The cases of an Engine share one sid: after a case, the
+facts it asserted are retracted, which leaves the state as it was and costs a fifth less than
+deleting the state and creating the next one (durable-rules sets up every node of a new
+state); a case that went wrong deletes its state, and the next one starts on a new sid. So
+memory stays flat. A ruleset is not thread-safe: use one Engine per process.
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ class Reasoning:
 class _Run:
     """What an action sees (durable-rules calls it `c`): the case, the activation, the trace."""
 
-    __slots__ = ("sid", "links", "activation", "fired", "errors", "groups", "deciding", "assert_fact")
+    __slots__ = ("sid", "links", "activation", "fired", "errors", "groups", "deciding", "assert_fact", "asserted")
 
     def __init__(self, sid: str, traced: bool, assert_fact):
         self.sid = sid
@@ -136,6 +139,7 @@ class _Run:
         self.groups: dict = {}     # group -> indexes of the findings that belong to it, in order
         self.deciding: list = []   # indexes of the firings that concluded an outcome attribute
         self.assert_fact = assert_fact  # durable-rules' assert_fact, bound to the ruleset
+        self.asserted: list = []   # the texts of the facts the actions asserted, retracted after the case
 
 
 class Engine:
@@ -147,6 +151,7 @@ class Engine:
         definition, self.compiled, self.inactive_rules = compile_rules(knowledge, policy, group_any)
         self._name = f"adieu{next(_ruleset_numbers)}"
         self._sids = itertools.count(1)
+        self._sid = str(next(self._sids))  # the state every case runs in, while cases leave it clean
         self._run: _Run | None = None
         self._cache: OrderedDict = OrderedDict()
         self.cache_size = CACHE_SIZE  # reasonings kept, most recently used first (0: none)
@@ -164,6 +169,7 @@ class Engine:
         names = {len(name) for name in definition if name not in (SINK, GROUP_SINK)}
         self._name_end = 2 + names.pop() if len(names) == 1 else 0  # where a rule's name ends: {"NAME":
         self._calls = self._ruleset.calls()  # None once closed: they would reach freed memory
+        self._retract = self._ruleset.retract_call()
         self._case_head = '{"t":' + encode(CASE) + ',"sid":"'
         self._attributes = tuple(knowledge.outcomes)
 
@@ -193,12 +199,13 @@ class Engine:
             raise EngineError("the engine is already reasoning (an Engine is not thread-safe)")
         if self._calls is None:
             raise EngineError("the engine was closed")
-        sid = str(next(self._sids))
+        sid = self._sid
         assert_fact, start, complete, delete = self._calls
         run = self._run = _Run(sid, traced, assert_fact)
         stored = False
         try:
-            status, state = assert_fact(self._case_fact(sid, key))
+            case = self._case_fact(sid, key)
+            status, state = assert_fact(case)
             stored = status == STORED
             if stored:
                 self._fire(run, state, start, complete)
@@ -208,17 +215,30 @@ class Engine:
             run.errors.append(f"durable-rules failed on the case: {error}")
         finally:
             self._run = None
-        # Only a stored case has a state to delete: deleting the state of a refused case
-        # crashes durable-rules 2.0.28 (segmentation fault).
+        # Only a stored case has facts to retract or a state to delete: deleting the state of
+        # a refused case crashes durable-rules 2.0.28 (segmentation fault).
         if stored:
             try:
-                delete(sid)
+                if run.errors or not self._retracted(run.asserted, case):
+                    # Something may be left in the state (a fact, an activation not taken):
+                    # it goes, and the next case starts on a new sid.
+                    self._sid = str(next(self._sids))
+                    delete(sid)
             except Exception as error:
                 run.errors.append(f"durable-rules could not release the case: {error}")
         if run.errors:
             raise EngineError("the reasoning failed: " + "; ".join(run.errors))
         return Reasoning(key, tuple(run.fired), None if run.links is None else tuple(run.links),
                          *self._decide(run.fired, run.deciding), traced)
+
+    def _retracted(self, asserted: list, case: str) -> bool:
+        """Retract a case's facts, its findings and groups last asserted first; False when
+        durable-rules refuses one."""
+        retract = self._retract
+        for text in reversed(asserted):
+            if retract(text)[0] != STORED:
+                return False
+        return retract(case)[0] == STORED
 
     def _case_fact(self, sid: str, key: tuple) -> str:
         """The case as durable-rules reads it, `encode`'s text with its numbers in plain digits
@@ -336,7 +356,9 @@ class Engine:
                     members.append(index)
                     continue
                 run.groups[group] = [index]
-                status = run.assert_fact(f'{head}{run.sid}","t":"{GROUP}"}}')[0]
+                text = f'{head}{run.sid}","t":"{GROUP}"}}'
+                status = run.assert_fact(text)[0]
+                run.asserted.append(text)
                 if status != STORED:
                     run.errors.append(f"rule {rule_id}: durable-rules refused the group of its "
                                       f"finding: {REFUSED.get(status, status)}")
@@ -349,7 +371,9 @@ class Engine:
                     fired = run.fired
                     index = len(fired)
                     fired.append(record)
-                    status = run.assert_fact(f'{{"n":{index},"sid":"{run.sid}",{rest}')[0]
+                    text = f'{{"n":{index},"sid":"{run.sid}",{rest}'
+                    status = run.assert_fact(text)[0]
+                    run.asserted.append(text)
                     if status != STORED:
                         run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
                                           f"{REFUSED.get(status, status)}")
@@ -376,7 +400,9 @@ class Engine:
                     if decides:
                         run.deciding.append(index)
                     if rest is not None:
-                        status = run.assert_fact(f'{{"n":{index},"sid":"{run.sid}",{rest}')[0]
+                        text = f'{{"n":{index},"sid":"{run.sid}",{rest}'
+                        status = run.assert_fact(text)[0]
+                        run.asserted.append(text)
                         if status != STORED:
                             run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
                                               f"{REFUSED.get(status, status)}")
