@@ -39,7 +39,6 @@ class PlainRules:
                 if group is not None:
                     slots.append((matches, group, None))
                     continue
-                first = len(slots)
                 slots.append((matches, None, None))
                 for _ in range(conditions.count_of(condition, policy) - 1):
                     next(groups)

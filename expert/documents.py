@@ -34,7 +34,7 @@ import jinja2
 from . import typography
 from .case import LETTER_DETAILS
 from .emails import NotAnAddress, checked
-from .errors import AdieuError, InputError, NoLetter, TemplateError, UsageError
+from .errors import InputError, NoLetter, TemplateError, UsageError
 from .files import read_document
 from .law import add_months, law_for
 from .resources import PACKAGE, data_dir

@@ -687,15 +687,6 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def slugify(name: str, length: int = 60) -> str:
-    """A file or folder name from a client's name: "Société Dupont & fils" -> "societe-dupont-fils"."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    return slug[:length].rstrip("-") or "client"
-
-
 def reopen_closed_streams() -> None:
     """A standard stream the caller closed (`adieu interview <&-`) is opened on the null device,
     as `< /dev/null` or `> /dev/null` would: reading it gives end of file and the command says

@@ -21,7 +21,6 @@ import heapq
 import io
 import itertools
 import json
-import operator
 import os
 import pickle
 import re

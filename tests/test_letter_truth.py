@@ -8,7 +8,6 @@ result, and fail when one asserts an answer the case does not hold.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest

@@ -21,7 +21,7 @@ from .. import answers, explain
 from ..case import MAX_ITEM, MAX_ITEMS, MAX_LINES, MAX_TEXT, case_from_data, detail_from_text, detail_kind, \
     detail_text
 from ..documents import LETTER_FILE, MEMO_FILE
-from ..errors import AdieuError, InterviewPaused
+from ..errors import InterviewPaused
 from ..files import slugify, write_atomic
 from ..conditions import CHOICE_TYPES
 from ..messages import LANGUAGES, locale_language
@@ -358,7 +358,7 @@ class Interview:
         """The answers taken from a case file, to tick those to ask again. It goes back like
         any question; coming back to it (`again`), the ticks not yet asked are still ticked,
         and what is unticked then is no longer asked."""
-        session, k = self.session, self.knowledge
+        session = self.session
         given = self._revisit_choices()
         if not again:
             self.terminal.say()
