@@ -637,7 +637,7 @@ def _floor_chained(knowledge, definition: dict, facts: list):
 
 def engine_breakdown(advisor: Advisor, size: int) -> dict:
     """Engine.reason split by timers around its calls into durable-rules' C engine and the
-    writing of the case fact; the rest is the engine's Python (actions, records, verdict)."""
+    writing of the case fact; the rest is the engine's Python (consequences, records, verdict)."""
     rng = random.Random(7)
     cases = [advisor.case({"answers": distinct_answers(advisor.knowledge, rng, i)}).answers for i in range(size)]
     spent = dict.fromkeys(("assert_fact", "activations", "delete_state", "encode"), 0.0)
@@ -857,9 +857,9 @@ def report(info, start_load, end_load, cold, latency, runs, bottom, breakdown, p
         "",
         "Floor 1 is durable-rules as its Python API runs it: the glue of durable/engine.py (a Closure, two "
         "clock reads, a state update and a JSON round trip per activation) makes it "
-        f"{bottom['host'] / bottom['pipeline']:.2f}x the whole pipeline. Adieu registers its ruleset with a Host "
-        "too (the actions are resolved by name), then takes the activations from the C extension itself "
-        "(expert/engine.py). Floors 2 and 3 are the C engine alone, written before `finding: any` joined a "
+        f"{bottom['host'] / bottom['pipeline']:.2f}x the whole pipeline. Adieu does not use that layer: it creates "
+        "its ruleset in the C extension and takes the activations itself, each firing's consequence read "
+        "from a table (expert/durable_adapter.py, expert/engine.py). Floors 2 and 3 are the C engine alone, written before `finding: any` joined a "
         "group (issue 14, item 7): they assert no group fact, so the rules that join one do not fire there "
         "(fewer activations than the engine's); floor 4 is the exact one. Floor 3 derives the findings one "
         "activation at a time, as the engine does, and costs "
@@ -892,7 +892,7 @@ def report(info, start_load, end_load, cold, latency, runs, bottom, breakdown, p
               "`complete_and_start_action`)", "activations"),
              ("durable-rules C engine: `delete_state` after the case", "delete_state"),
              ("JSON encoding of the case fact", "encode"),
-             ("the engine's Python: one action per activation (trace, finding fact), the verdict, the cache",
+             ("the engine's Python: per activation, its consequence (trace, finding fact), the verdict, the cache",
               "python"))
     lines += [f"| {label} | {breakdown[key] * 1e6:.0f} µs | {breakdown[key] / breakdown['total']:.0%} |"
               for label, key in parts]

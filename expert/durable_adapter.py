@@ -1,24 +1,24 @@
 """The one door to durable-rules: everything Adieu uses of it, private parts included.
 
-durable-rules' public extension points are `Host.get_action` (resolve an action name) and
-`Host.register_rulesets`. Adieu reaches further, for speed and for control over its runs;
-each private part it relies on was read in durable-rules 2.0.28 (CHECKED_VERSION), and
+Adieu drives durable-rules' C engine, the module `durable_rules_engine`, directly: it creates
+the ruleset from its JSON definition (`create_ruleset`, as durable/engine.py's Ruleset does
+once it has popped each rule's `run`), asserts facts, takes the activations one at a time and
+deletes each case's state. durable-rules' Python layer (durable/engine.py: Host, Ruleset,
+Promise, Closure) is not used: its Host polls every ruleset from two timer threads, which took
+activations from under our synchronous runs, and it wraps each action in a Closure, two clock
+reads, a state update and a JSON round trip, which cost three quarters of an assessment. What
+a rule does when it fires is the engine's to decide, from the activation's rule name.
+
+Each part relied on was read in durable-rules 2.0.28 (CHECKED_VERSION), and
 tests/test_durable_adapter.py fails when another version is installed, so that these are
 read again before anyone relies on them:
 
-- `Host._run`: started by `Host.__init__`, it polls every ruleset from two timer threads
-  (dispatch and timers, every 0.2 s). Overridden to do nothing: the rule base uses no async
-  action or timer, and those threads took activations from under our synchronous runs.
-- `Ruleset._actions` (rule name -> Promise) and `Promise._func`: the action each name
-  resolved to at registration. Called directly: the Promise/Closure glue around it (two
-  clock reads, a state update and a JSON round trip per action) cost three quarters of an
-  assessment.
-- `Ruleset._handle`: the C ruleset, driven with the module `durable_rules_engine`
-  (`assert_fact`, `start_action_for_state`, `complete_and_start_action`, `delete_state`,
-  `delete_ruleset`), whose return codes are read as durable/engine.py reads them.
+- the functions of `durable_rules_engine` (`create_ruleset`, `assert_fact`,
+  `start_action_for_state`, `complete_and_start_action`, `delete_state`, `delete_ruleset`),
+  whose return codes are read as durable/engine.py reads them;
 - the activation's JSON text, `{"RULE":{BINDING:FACT,...}}`, where RULE is the rule's name in
   the ruleset and each fact is the text that was asserted: the rule's name (all of one length,
-  compiler.rule_name) and a finding's position are sliced out without decoding.
+  compiler.rule_name) and a finding's position are sliced out without decoding;
 - how the C engine keys a state's facts (state.c: `calculateId`, `storeMessage`): by a
   32-bit hash of the fact's id, so that two different facts can collide; `assert_anew`.
 
@@ -29,18 +29,10 @@ Python layer in between.
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
-import warnings
 
 import durable_rules_engine as _engine
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from durable import engine as _durable_engine
-
-from .errors import UnknownAction
 
 CHECKED_VERSION = "2.0.28"
 
@@ -79,37 +71,17 @@ def installed_version() -> str | None:
         return None
 
 
-class _Host(_durable_engine.Host):
-    """A Host that resolves action names from a dict and starts no threads."""
-
-    def __init__(self, actions: dict):
-        self._adieu_actions = actions
-        super().__init__()
-
-    def get_action(self, action_name):
-        try:
-            return self._adieu_actions[action_name]
-        except KeyError:
-            raise UnknownAction(action_name) from None
-
-    def _run(self):
-        """No dispatch threads: the caller takes every activation itself."""
-
-
 class Ruleset:
     """One compiled ruleset (durable-rules' dict form), run synchronously by its caller.
 
-    `actions` maps each rule's `run` name to a plain function of one argument (durable-rules
-    inspects its argument count: a functools.partial is refused).
+    A rule's `run` (what durable/engine.py resolves to an action) is left out: the caller
+    reads which rule fired from each activation and decides what that means.
     """
 
-    def __init__(self, name: str, definition: dict, actions: dict):
-        self._host = _Host(actions)
-        # register_rulesets pops each rule's `run`: it gets a copy.
-        self._host.register_rulesets({name: copy.deepcopy(definition)})
-        ruleset = self._host.get_ruleset(name)
-        self.actions = {rule: promise._func for rule, promise in ruleset._actions.items()}
-        self._handle = ruleset._handle
+    def __init__(self, name: str, definition: dict):
+        rules = {rule: {key: value for key, value in body.items() if key != "run"}
+                 for rule, body in definition.items()}
+        self._handle = _engine.create_ruleset(name, json.dumps(rules, ensure_ascii=False))
 
     @property
     def closed(self) -> bool:

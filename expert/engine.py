@@ -1,15 +1,13 @@
 """Run one case through durable-rules, guard its silent failures and record the trace.
 
-The rule base is compiled into a durable-rules ruleset definition and registered with a
-Host, which resolves each rule's action by name (`get_action`). The engine then drives the
-ruleset's C handle itself: assert the case, take the activations one at a time, in
-durable-rules' order, and run each resolved action. The Host's own dispatch (durable/
-engine.py) wraps every action in a Closure, two clock reads, a state update and a JSON
-round trip, and polls from two timer threads that raced our runs (error 307 in long
-portfolio runs): that glue cost three quarters of every assessment (benchmarks/RESULTS.md).
-Every action catches its own errors into the run, a fact durable-rules refuses is an error,
-and a run with errors fails loudly. Each assessment has its own sid, deleted afterwards,
-so memory stays flat. A ruleset is not thread-safe: use one Engine per process.
+The rule base is compiled into a durable-rules ruleset and driven through its C engine
+(durable_adapter): assert the case, take the activations one at a time, in durable-rules'
+order, and do what each fired rule's conclusion says, read from a table made once per rule
+(`_Consequence`): record the firing, assert its finding. No Python function runs per
+activation: a case takes some twenty, and a call per activation was the largest part of the
+engine's own time (benchmarks/RESULTS.md). A fact durable-rules refuses is an error, and a
+run with errors fails loudly. Each assessment has its own sid, deleted afterwards, so memory
+stays flat. A ruleset is not thread-safe: use one Engine per process.
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from typing import NamedTuple
 from . import durable_adapter as durable
 from .compiler import CASE, FINDING, GROUP, GROUP_SINK, SINK, compile_rules
 from .durable_adapter import NOT_HANDLED, OBSERVED, REFUSED, STORED, encode
-from .errors import EngineError, UnknownAction
+from .errors import EngineError
 from .knowledge import Knowledge
 from .loops import ENGINE_FILE, firing_limit
 from .policy import Policy
@@ -122,16 +120,29 @@ class Reasoning:
         return self
 
 
-class _Run:
-    """What an action sees (durable-rules calls it `c`): the case, the activation, the trace."""
+class _Consequence(NamedTuple):
+    """What the engine does when one rule fires: durable-rules only says which rule it was."""
 
-    __slots__ = ("sid", "links", "activation", "fired", "errors", "groups", "deciding", "assert_fact")
+    record: tuple          # what the firing holds beyond its position (Engine._consequence)
+    decides: bool          # it concludes an outcome attribute
+    finding: str | None    # the finding fact's text after its position and sid, None: no finding
+    feeds: tuple           # (group, head of the group fact) for each `finding: any` group it joins
+    rule_id: str
+    keys: tuple            # '"f0":{"n":' per finding bound alone, to read its position back
+    bindings: tuple        # the rule's finding bindings (f0, f1...), in order
+    groups: tuple          # per binding: the group it joins, None for a finding bound alone
+    grouped: bool          # some binding joins a group
+
+
+class _Run:
+    """One case's run: its sid, what fired, what went wrong."""
+
+    __slots__ = ("sid", "links", "fired", "errors", "groups", "deciding", "assert_fact")
 
     def __init__(self, sid: str, traced: bool, assert_fact):
         self.sid = sid
         self.links = [] if traced else None  # per firing, the findings it joined (None: not traced)
-        self.activation = ""       # the JSON durable-rules gave for the rule firing now
-        self.fired: list = []      # per firing: (rule id, conclusion, factors read)
+        self.fired: list = []      # per firing: (rule id, conclusion, factors read, decides, finding)
         self.errors: list = []
         self.groups: dict = {}     # group -> indexes of the findings that belong to it, in order
         self.deciding: list = []   # indexes of the firings that concluded an outcome attribute
@@ -152,16 +163,15 @@ class Engine:
         self.cache_size = CACHE_SIZE  # reasonings kept, most recently used first (0: none)
         self.max_firings = firing_limit(knowledge)  # past it, a case is stopped: a loop, not a verdict
         self._fragments: dict = {}  # (factor, value) -> its text in the case fact: '"factor":value'
-        actions = {rule_id: self._action(rule_id) for rule_id in self.compiled}
-        actions[SINK] = actions[GROUP_SINK] = _never  # sinks keep every fact placeable; they never fire
+        # Per rule name in the ruleset, what its firing does; the sinks keep every fact
+        # placeable and never fire (not in the table: a firing of theirs is an error).
+        self._consequences = {name: self._consequence(rule["run"]) for name, rule in definition.items()
+                              if name not in (SINK, GROUP_SINK)}
         try:
-            self._ruleset = durable.Ruleset(self._name, definition, actions)
-        except UnknownAction as error:
-            raise EngineError(f"the rule base names an action '{error}' the engine does not have") from None
+            self._ruleset = durable.Ruleset(self._name, definition)
         except Exception as error:  # durable-rules only says a number: name the cause we know
             raise EngineError(f"the rule base could not be compiled into durable-rules: {error}") from None
-        self._actions = self._ruleset.actions
-        names = {len(name) for name in definition if name not in (SINK, GROUP_SINK)}
+        names = {len(name) for name in self._consequences}
         self._name_end = 2 + names.pop() if len(names) == 1 else 0  # where a rule's name ends: {"NAME":
         self._calls = self._ruleset.calls()  # None once closed: they would reach freed memory
         self._case_head = '{"t":' + encode(CASE) + ',"sid":"'
@@ -241,24 +251,92 @@ class Engine:
             return self._case_head + sid + '"' + "".join(parts) + "}"
 
     def _fire(self, run: _Run, state: int, start, complete):
-        """Run the activations one by one, in durable-rules' order, until none is left."""
-        actions, fired, limit, name_end = self._actions, run.fired, self.max_firings, self._name_end
+        """Take the activations one by one, in durable-rules' order, until none is left, and
+        do what each fired rule concludes. The loop is the engine's busiest code: each name
+        is a local, and a firing's consequence is read from a table, never called."""
+        consequences, fired, limit, name_end = self._consequences, run.fired, self.max_firings, self._name_end
+        links, deciding, assert_fact, sid = run.links, run.deciding, run.assert_fact, run.sid
         started = start(state)
         activation = started[1] if started else None
-        while activation:
-            if len(fired) >= limit:
-                run.errors.append(f"more than {limit:,} rule firings for one case (the limit set in "
-                                  f"{ENGINE_FILE}): the rule base loops; 'adieu knowledge check' finds where")
-                return
-            # {"r07":{...}}: the compiler's rule names are all of one length (compiler.rule_name);
-            # any other is read the slow way.
-            action = actions.get(activation[2:name_end])
-            if action is None:
-                name = durable.rule_of(activation)
-                action = actions.get(name) or _unknown(name)
-            run.activation = activation
-            action(run)
-            activation = complete(state)
+        consequence = None  # the firing whose consequence is being drawn, for an error's message
+        try:
+            while activation:
+                index = len(fired)
+                if index >= limit:
+                    run.errors.append(f"more than {limit:,} rule firings for one case (the limit set in "
+                                      f"{ENGINE_FILE}): the rule base loops; 'adieu knowledge check' finds where")
+                    return
+                # {"r07":{...}}: the compiler's rule names are all of one length (compiler.rule_name);
+                # any other is read the slow way.
+                consequence = consequences.get(activation[2:name_end]) or self._named(activation)
+                record, decides, finding, feeds, _, _, _, _, _ = consequence
+                if links is not None:
+                    links.append(self._joined(consequence, activation, run))
+                fired.append(record)
+                if decides:
+                    deciding.append(index)
+                if finding is not None:
+                    fact = f'{{"n":{index},"sid":"{sid}",{finding}'
+                    status = assert_fact(fact)[0]
+                    if status != STORED:
+                        self._refused(run, consequence, fact, f"{sid}.{index}", status, "its finding")
+                    if feeds:
+                        self._join_groups(run, consequence, index)
+                consequence = None
+                activation = complete(state)
+        except Exception as error:
+            if consequence is None:
+                raise   # durable-rules' own failure: _reason says so
+            run.errors.append(f"rule {consequence.rule_id}: {type(error).__name__}: {error}")
+
+    def _named(self, activation: str) -> _Consequence:
+        name = durable.rule_of(activation)
+        consequence = self._consequences.get(name)
+        if consequence is None:
+            raise EngineError(f"durable-rules fired '{name}', which is not a rule of this rule base")
+        return consequence
+
+    @staticmethod
+    def _refused(run: _Run, consequence: _Consequence, fact: str, key: str, status: int, what: str):
+        """A fact of the run refused: asserted again under an id of its own when its id only
+        hashed like another's (no fact of a case is another's), otherwise an error."""
+        if status == OBSERVED:
+            status = durable.assert_anew(run.assert_fact, fact, key)[0]
+        if status != STORED:
+            run.errors.append(f"rule {consequence.rule_id}: durable-rules refused {what}: "
+                              f"{REFUSED.get(status, status)}")
+
+    def _join_groups(self, run: _Run, consequence: _Consequence, index: int):
+        """The finding at `index` joins its groups; the first finding of a group asserts it."""
+        for group, head in consequence.feeds:
+            members = run.groups.get(group)
+            if members is not None:
+                members.append(index)
+                continue
+            run.groups[group] = [index]
+            fact = f'{head}{run.sid}","t":"{GROUP}"}}'
+            status = run.assert_fact(fact)[0]
+            if status != STORED:
+                self._refused(run, consequence, fact, f"{run.sid}.g{group}", status, "the group of its finding")
+
+    @staticmethod
+    def _joined(consequence: _Consequence, activation: str, run: _Run) -> tuple:
+        """The positions of the findings a firing joined, for the how-chain: each finding bound
+        alone read from the activation, and every finding of each group it joined, in order."""
+        _, _, _, _, _, keys, bindings, groups, grouped = consequence
+        if not keys:
+            findings = ()
+        else:
+            bound_number = durable.bound_number
+            findings = tuple([bound_number(activation, key) for key in keys])
+            if None in findings:  # not laid out as expected: decode the whole activation
+                matched = durable.bindings(activation, activation[2:activation.find('"', 2)])
+                findings = tuple([matched[name]["n"] for name, group in zip(bindings, groups) if group is None])
+        if grouped:  # a group joined: every finding of it, in order
+            named = iter(findings)
+            findings = tuple([i for group in groups
+                              for i in ((next(named),) if group is None else run.groups[group])])
+        return findings
 
     def _decide(self, fired: list, deciding: list) -> tuple:
         """Per outcome attribute, the value concluded by the highest-priority rule (`deciding`:
@@ -290,76 +368,30 @@ class Engine:
             chosen.append((attribute, tuple(winners)))
         return tuple(verdict), tuple(chosen)
 
-    def _action(self, rule_id: str):
-        """The action run when `rule_id` fires: record the firing, assert its finding."""
+    def _consequence(self, rule_id: str) -> _Consequence:
+        """What a firing of `rule_id` does: the record it adds to the trace, and the finding
+        fact it asserts, written once with its position first (only the position and the sid
+        vary, and the rules that join it read the position back)."""
         compiled = self.compiled[rule_id]
         finding = self.knowledge.findings.get(compiled.rule.conclusion.get("finding"))
         conclusion = dict(compiled.rule.conclusion)
         decides = conclusion.get("attribute") is not None
         factors = compiled.factors if compiled.case_binding else ()
         groups = compiled.binding_groups
-        bindings = tuple(f'"{name}":{{"n":' for name, group in zip(compiled.finding_bindings, groups)
-                         if group is None)
-        grouped = any(group is not None for group in groups)
-        feeds = tuple((group, f'{{"g":{group},"sid":"') for group in compiled.feeds) or None
-        bound_number = durable.bound_number
-        # The finding fact, written once with its position in the trace first: only that
-        # position and the sid vary, and the rules that join it read the position back.
-        rest = encode({"t": FINDING, "name": finding.id, "severity": conclusion["severity"],
-                        "category": finding.category})[1:] if finding else None
-
-        # What a firing of this rule holds beyond its position: rule id, conclusion, factors read,
-        # what it decides (attribute, priority, value) and the finding it concludes
-        # (finding, severity, category), each None when it does not.
+        text = encode({"t": FINDING, "name": finding.id, "severity": conclusion["severity"],
+                       "category": finding.category})[1:] if finding else None
+        # Beyond its position: rule id, conclusion, factors read, what it decides (attribute,
+        # priority, value) and the finding it concludes (finding, severity, category), each
+        # None when it does not.
         record = (rule_id, conclusion, factors,
                   (conclusion["attribute"], conclusion["priority"], conclusion["value"]) if decides else None,
                   (finding.id, conclusion.get("severity"), finding.category) if finding else None)
-
-        def action(run: _Run):
-            try:
-                links = run.links
-                if links is not None:  # traced: which findings this firing joined
-                    activation = run.activation
-                    findings = tuple([bound_number(activation, key) for key in bindings]) if bindings else ()
-                    if findings and None in findings:  # not laid out as expected: decode the whole activation
-                        matched = durable.bindings(activation, rule_id)
-                        findings = tuple([matched[name]["n"] for name, group
-                                          in zip(compiled.finding_bindings, groups) if group is None])
-                    if grouped:  # a group joined: every finding of it, in order
-                        named = iter(findings)
-                        findings = tuple([i for group in groups
-                                          for i in ((next(named),) if group is None else run.groups[group])])
-                    links.append(findings)
-                fired = run.fired
-                index = len(fired)
-                fired.append(record)
-                if decides:
-                    run.deciding.append(index)
-                if rest is not None:
-                    fact = f'{{"n":{index},"sid":"{run.sid}",{rest}'
-                    status = run.assert_fact(fact)[0]
-                    if status == OBSERVED:  # no fact of a case is another's: two ids hashed alike
-                        status = durable.assert_anew(run.assert_fact, fact, f"{run.sid}.{index}")[0]
-                    if status != STORED:
-                        run.errors.append(f"rule {rule_id}: durable-rules refused its finding: "
-                                          f"{REFUSED.get(status, status)}")
-                    for group, head in feeds or ():   # the first finding of a group asserts the group
-                        members = run.groups.get(group)
-                        if members is not None:
-                            members.append(index)
-                            continue
-                        run.groups[group] = [index]
-                        fact = f'{head}{run.sid}","t":"{GROUP}"}}'
-                        status = run.assert_fact(fact)[0]
-                        if status == OBSERVED:
-                            status = durable.assert_anew(run.assert_fact, fact, f"{run.sid}.g{group}")[0]
-                        if status != STORED:
-                            run.errors.append(f"rule {rule_id}: durable-rules refused the group of its "
-                                              f"finding: {REFUSED.get(status, status)}")
-            except BaseException as error:  # keep it for the run: never lose an action's failure
-                run.errors.append(f"rule {rule_id}: {type(error).__name__}: {error}")
-
-        return action
+        return _Consequence(
+            record, decides, text,
+            tuple((group, f'{{"g":{group},"sid":"') for group in compiled.feeds),
+            rule_id,
+            tuple(f'"{name}":{{"n":' for name, group in zip(compiled.finding_bindings, groups) if group is None),
+            compiled.finding_bindings, groups, any(group is not None for group in groups))
 
     def close(self):
         """Free the compiled ruleset in durable-rules (for tidy long runs and tests)."""
@@ -367,16 +399,7 @@ class Engine:
         self._ruleset.close()
 
 
-def _never(c):
-    """The sink rule's action: its pattern cannot match, so this never runs."""
-    c.errors.append("the sink rule fired, which its pattern forbids")
-
-
 _IS_NONE = functools.partial(operator.is_, None)
-
-
-def _unknown(rule_id):
-    raise EngineError(f"durable-rules fired '{rule_id}', which is not a rule of this rule base")
 
 
 def _engine_number(value):

@@ -12,7 +12,6 @@
       InterviewPaused (130)         Ctrl-C or end of input: the session is saved
       NoLetter (0)                  the verdict calls for no letter: an answer, not a failure
     InvalidCondition                a rule's condition written wrongly (the loader places it)
-    UnknownAction                   durable-rules asked for an action the engine has not
 """
 
 
@@ -129,7 +128,3 @@ class InvalidCondition(Exception):
     def __init__(self, message: str, key: str | None = None):
         super().__init__(message)
         self.message, self.key = message, key
-
-
-class UnknownAction(LookupError):
-    """The ruleset names an action that was not given to durable-rules."""

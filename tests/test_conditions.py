@@ -69,7 +69,7 @@ def durable():
         definition[f"r{number}"] = {"all": [{"c": {"$and": [{"t": "case"}, {"row": number}, test]}}],
                                     "run": f"r{number}"}
     definition["sink"] = {"all": [{"c": {"t": "case"}}, {"x": {"t": "never"}}], "run": "sink"}
-    ruleset = Ruleset("operators", definition, {name: (lambda c: None) for name in definition})
+    ruleset = Ruleset("operators", definition)
     yield ruleset
     ruleset.close()
 
@@ -141,7 +141,7 @@ def test_a_finding_condition_matches_in_python_as_it_compiles(raw, concluded, ex
     name, severity, category = concluded
     definition = {"r": {"all": [{"f": conditions.durable_finding_test(condition, "f")}], "run": "r"},
                   "sink": {"all": [{"f": {"t": "f"}}, {"x": {"t": "never"}}], "run": "sink"}}
-    ruleset = Ruleset("findings", definition, {"r": lambda c: None, "sink": lambda c: None})
+    ruleset = Ruleset("findings", definition)
     try:
         fired = ruleset.fired({"t": "f", "sid": "1", "name": name, "severity": severity, "category": category}, "1")
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import resource
 import shutil
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from expert.advisor import Advisor
+from expert.compiler import compile_rules
 from expert.engine import Engine
 from expert.errors import EngineError
 from expert.knowledge import load_knowledge
@@ -90,23 +92,40 @@ def test_many_cases_in_a_row_keep_memory_flat(advisor):
     assert grown_kib < 20_000, f"peak memory grew by {grown_kib} KiB over 6,000 more cases"
 
 
-def test_actions_are_resolved_by_name_through_the_host(advisor, monkeypatch):
-    import expert.durable_adapter as adapter
+def test_every_firing_is_an_activation_durable_rules_gave(advisor):
+    """The trace is durable-rules' own order of activations, each read back to its rule."""
+    engine = Engine(advisor.knowledge, advisor.policy)
+    assert_fact, start, complete, delete = engine._calls
+    taken = []
 
-    asked = []
-    resolve = adapter._Host.get_action
+    def starting(state):
+        started = start(state)
+        taken.append(started[1] if started else None)
+        return started
 
-    def get_action(host, name):
-        action = resolve(host, name)
+    def completing(state):
+        taken.append(complete(state))
+        return taken[-1]
 
-        def counted(c):
-            asked.append(name)
-            return action(c)
-        return counted
+    engine._calls = (assert_fact, starting, completing, delete)
+    reasoning = engine.reason({"payment_behaviour": "unpaid_invoices", "issue_raised": "warned_in_writing"})
+    names = [json.loads(activation).popitem()[0] for activation in taken if activation]
+    rule_ids = {name: rule["run"] for name, rule in compile_rules(advisor.knowledge, advisor.policy)[0].items()}
+    assert [firing.rule for firing in reasoning.firings] == [rule_ids[name] for name in names]
+    assert len(names) > 5 and taken[-1] is None, "every activation taken, until none was left"
 
-    monkeypatch.setattr(adapter._Host, "get_action", get_action)
-    reasoning = Engine(advisor.knowledge, advisor.policy).reason({"payment_behaviour": "unpaid_invoices"})
-    assert asked == [firing.rule for firing in reasoning.firings], "every firing ran the Host's action"
+
+def test_an_activation_of_a_rule_the_engine_does_not_know_is_an_error(advisor):
+    engine = Engine(advisor.knowledge, advisor.policy)
+    assert_fact, start, complete, delete = engine._calls
+
+    def forged(state):
+        start(state)
+        return (0, '{"stranger":{"c":{"t":"case"}}}')
+
+    engine._calls = (assert_fact, forged, complete, delete)
+    with pytest.raises(EngineError, match="durable-rules fired 'stranger', which is not a rule of this rule base"):
+        engine.reason({"payment_behaviour": "unpaid_invoices"})
 
 
 def test_the_engine_starts_no_thread(advisor):
