@@ -495,7 +495,7 @@ class Documents:
             "reasons": reasons,
             "steps": e.steps,
             "source_titles": {name: (entry.get("title", name) if isinstance(entry, dict) else name)
-                        for name, entry in k.sources.items()},
+                              for name, entry in k.sources.items()},
             "unknown": [_unknown(k, a, f, lang) for f in a.unknown()],
             "changes": changes,
             "answers": answers,

@@ -3,11 +3,11 @@
 The rule base is compiled into a durable-rules ruleset and driven through its C engine
 (durable_adapter): assert the case, take the activations one at a time, in durable-rules'
 order, and do what each fired rule's conclusion says, read from a table made once per rule
-(`_Consequence`): record the firing, assert its finding. No Python function runs per
-activation: a case takes some twenty, and a call per activation was the largest part of the
-engine's own time (benchmarks/RESULTS.md). A fact durable-rules refuses is an error, and a
-run with errors fails loudly. Each assessment has its own sid, deleted afterwards, so memory
-stays flat. A ruleset is not thread-safe: use one Engine per process.
+(`_Consequence`): record the firing, assert its finding. What a firing does is data, not an
+action resolved and called by durable-rules' Python layer (durable_adapter says why that layer
+is not used). A fact durable-rules refuses is an error, and a run with errors fails loudly.
+Each assessment has its own sid, deleted afterwards, so memory stays flat. A ruleset is not
+thread-safe: use one Engine per process.
 """
 
 from __future__ import annotations
