@@ -861,3 +861,21 @@ def test_the_pause_line_wraps_at_words_and_never_splits_the_command(language, wi
             assert all(len(line) < width or line.strip(" .;:") in (command, path) for line in lines), lines
         else:
             assert len(lines) == 1
+
+
+class _Interrupted(io.StringIO):
+    def readline(self, *args):
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("typed", [_Interrupted(), io.StringIO("")], ids=["ctrl-c", "end-of-input"])
+def test_a_plain_prompt_left_by_ctrl_c_or_end_of_input_ends_its_line(typed):
+    """The paused message that follows (on stderr) must start a line of its own: written
+    after the prompt, a terminal wrapped it again, splitting the session's path."""
+    from expert.interview.terminal import PlainTerminal
+
+    shown = io.StringIO()
+    terminal = PlainTerminal(input=typed, stream=shown)
+    with pytest.raises((KeyboardInterrupt, EOFError)):
+        terminal.text("Client's name:")
+    assert shown.getvalue().endswith("\n") and "Client's name:" in shown.getvalue()

@@ -224,13 +224,24 @@ class PlainTerminal(_Clock):
         self.stream.write(prompt)
         self.stream.flush()
         self.asked()
-        line = self.input.readline()
+        try:
+            line = self.input.readline()
+        except KeyboardInterrupt:
+            self._end_line()
+            raise
         self.answered()
         if not line:
+            self._end_line()
             raise EOFError
         if not self._echoes:            # a pipe: show what was read, so the transcript reads well
             self.stream.write(line if line.endswith("\n") else line + "\n")
         return line.strip()
+
+    def _end_line(self):
+        """Ctrl-C or the end of input left the cursor after the prompt: what is said next (the
+        interview paused, on stderr) starts a line of its own, and wraps as it was wrapped."""
+        self.stream.write("\n")
+        self.stream.flush()
 
     def select(self, message: str, choices: list, default=None, instruction=None):
         self.say(message)
