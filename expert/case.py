@@ -270,14 +270,14 @@ def _text(value, key, fail) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         fail(f"expected text, got {quote(value)}")
     value = str(value).strip()
-    if CONTROL.search(value):
-        fail("must be a single line of text, without control characters")
-    # isprintable() is false for every character of those categories: the search is only
-    # needed when it fails (a no-break space fails it too, and is allowed).
-    invisible = None if value.isprintable() else next(
-        (c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
-    if invisible is not None:
-        fail(f"must be plain text, without invisible or invalid characters (found U+{ord(invisible):04X})")
+    # isprintable() is false for every character refused here: the searches are only needed
+    # when it fails (a no-break space fails it too, and is allowed).
+    if not value.isprintable():
+        if CONTROL.search(value):
+            fail("must be a single line of text, without control characters")
+        invisible = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
+        if invisible is not None:
+            fail(f"must be plain text, without invisible or invalid characters (found U+{ord(invisible):04X})")
     if len(value) > MAX_TEXT:
         fail(f"longer than {MAX_TEXT} characters")
     if key == "email":

@@ -8,6 +8,7 @@ complete a rule.
 
 from __future__ import annotations
 
+import operator
 import weakref
 from dataclasses import dataclass
 
@@ -35,7 +36,7 @@ def primary_attribute(knowledge: Knowledge) -> str:
 def reasons(knowledge: Knowledge, reasoning: Reasoning) -> list:
     """Deciding rules first, then problems by severity, then context; each rule once."""
     primary = primary_attribute(knowledge)
-    severity_rank = {s: i for i, s in enumerate(knowledge.severities)}
+    severity_rank = knowledge.severity_rank
     chosen = list(reasoning.deciding_firings(primary))
     findings = reasoning.findings()
     problems = [f for f in findings if f.conclusion.get("severity")]
@@ -54,7 +55,7 @@ def reasons(knowledge: Knowledge, reasoning: Reasoning) -> list:
 
 def found(knowledge: Knowledge, reasoning: Reasoning, categories=None) -> list:
     """Each finding once, at the highest severity any rule gave it, in trace order."""
-    rank = {s: i for i, s in enumerate(knowledge.severities)}
+    rank = knowledge.severity_rank
     best: dict = {}
     for name, severity, category in reasoning.concluded_findings():
         if categories is not None and category not in categories:
@@ -62,6 +63,24 @@ def found(knowledge: Knowledge, reasoning: Reasoning, categories=None) -> list:
         if name not in best or (severity and rank[severity] > rank.get(best[name], -1)):
             best[name] = severity
     return list(best.items())
+
+
+def worst_problems(knowledge: Knowledge, reasoning: Reasoning) -> list:
+    """The problems found (finding, severity), the most severe first, ties in trace order:
+    `found` in the problem categories, ranked, in one pass (a portfolio asks it per row)."""
+    rank, categories = knowledge.severity_rank, knowledge.problem_categories
+    best: dict = {}  # finding -> the rank of its highest severity (-1: none)
+    for name, severity, category in reasoning.concluded_findings():
+        if category in categories:
+            level = rank.get(severity, -1)
+            if level > best.get(name, -2):
+                best[name] = level
+    ranked = sorted(best.items(), key=_LEVEL, reverse=True)  # stable: ties keep the trace order
+    severities = knowledge.severities
+    return [(name, severities[level] if level >= 0 else None) for name, level in ranked]
+
+
+_LEVEL = operator.itemgetter(1)
 
 
 def conditions(knowledge: Knowledge, reasoning: Reasoning, attribute: str) -> list:
@@ -213,7 +232,6 @@ def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_f
     k, lang = knowledge, language
     primary = primary_attribute(k)
     verdict = dict(reasoning.verdict)
-    rank = {s: i for i, s in enumerate(k.severities)}
     outcomes = {attribute: {
         "name": k.outcomes[attribute].label(lang),
         "value": value,
@@ -239,8 +257,8 @@ def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_f
         "label": k.findings[name].label(lang),
         "change": k.findings[name].change(lang) if k.findings[name].change else None,
     } for name, severity in found(k, reasoning)]
-    problems = sorted((f for f in findings if f["category"] in k.problem_categories),
-                      key=lambda f: -rank.get(f["severity"], -1))
+    by_name = {f["finding"]: f for f in findings}
+    problems = [by_name[name] for name, _ in worst_problems(k, reasoning)]
     unknown = [{"id": f, "label": k.factors[f].label(lang), "question": k.factors[f].question(lang)}
                for f in dict.fromkeys(f for u in unknowns_found or () for f in u.factors)]
     unknown_detail = [{

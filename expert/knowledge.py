@@ -205,6 +205,11 @@ class Knowledge:
         return place.path, place.line(keys)
 
     @cached_property
+    def severity_rank(self) -> dict:
+        """severity -> its rank, the least severe 0 (findings.yaml's order)."""
+        return {severity: rank for rank, severity in enumerate(self.severities)}
+
+    @cached_property
     def problem_categories(self) -> tuple:
         """Categories whose findings carry a severity: all but context and risk."""
         return tuple(c for c in self.categories if c not in self.unrated)

@@ -332,3 +332,80 @@ def test_a_row_without_a_name_is_called_by_its_line_in_the_reviews_language(adie
     assert "ligne 3" in text.stdout and "line 3" not in text.stdout   # the example book is French
     _, data = review(adieu, path)
     assert "line 3" in [row["client"] for row in data["clients"]]     # the machine views keep their word
+
+
+def _generated_book(knowledge, path, rows: int, seed: int):
+    rng = random.Random(seed)
+    factors = list(knowledge.factors.values())
+    header = ["client_name", "language"] + [f.id for f in factors]
+    lines = []
+    for i in range(rows):
+        row = [("=" if i % 7 == 0 else "") + f"Client {i:04d}", rng.choice(["fr", "en"])]
+        for factor in factors:
+            if rng.random() < 0.4:
+                row.append("")
+            elif factor.values:
+                row.append(str(rng.choice(factor.values)).lower())
+            else:
+                row.append(str(rng.randint(0, 30)))
+        lines.append(row)
+    return write_csv(path, header, lines)
+
+
+def test_the_csv_view_of_a_book_longer_than_one_written_batch_is_the_json_view_row_for_row(knowledge, tmp_path):
+    from expert.policy import load_policy
+    from expert.portfolio import CSV_ROWS, render, review_portfolio
+
+    path = _generated_book(knowledge, tmp_path / "book.csv", CSV_ROWS * 2 + 10, seed=8)
+    review = review_portfolio(path, knowledge, load_policy(knowledge))
+    pieces = list(render(review, "csv"))
+    assert len(pieces) == 1 + 3  # the header, then the rows a batch at a time
+    rows = list(csv.DictReader("".join(pieces).splitlines()))
+    clients = json.loads("".join(render(review_portfolio(path, knowledge, load_policy(knowledge)), "json")))["clients"]
+    assert len(rows) == len(clients) == CSV_ROWS * 2 + 10
+    for row, client in zip(rows, clients):
+        shown = {key: ("" if value is None else "true" if value is True else "false" if value is False
+                       else ";".join(value) if isinstance(value, list) else str(value))
+                 for key, value in client.items()}
+        if shown["client"].startswith("="):  # a spreadsheet shows it as text, never runs it
+            shown["client"] = "'" + shown["client"]
+        assert row == shown
+
+
+def test_a_rows_problems_are_the_three_most_severe_its_assessment_lists(knowledge, advisor, tmp_path):
+    from expert.policy import load_policy
+    from expert.portfolio import RowReader, Reviewer, open_input
+
+    path = _generated_book(knowledge, tmp_path / "book.csv", 150, seed=9)
+    columns, tasks = open_input(path, knowledge)
+    reviewer, rows = Reviewer(knowledge, load_policy(knowledge), columns, language="en"), RowReader(columns, knowledge)
+    rank = knowledge.severity_rank
+    several = 0
+    for line, cells in tasks:
+        summary = reviewer.review((line, cells))
+        problems = advisor.assess(rows.case(line, cells)).explanation().problems
+        assert list(summary.problems) == [p["finding"] for p in problems][:3]
+        levels = [rank.get(p["severity"], -1) for p in problems]
+        assert levels == sorted(levels, reverse=True)
+        several += len(set(levels)) > 1
+    assert several > 10  # the ranking was put to the test
+
+
+def test_the_rule_base_is_kept_from_the_garbage_collector_during_a_review_and_only_then(knowledge):
+    import gc
+
+    from expert.policy import load_policy
+    from expert.portfolio import review_portfolio
+
+    during = []
+    assert gc.get_freeze_count() == 0
+    review_portfolio(EXAMPLE, knowledge, load_policy(knowledge), progress=lambda: during.append(gc.get_freeze_count()))
+    assert during and min(during) > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own freeze is its to keep
+    try:
+        frozen = gc.get_freeze_count()
+        review_portfolio(EXAMPLE, knowledge, load_policy(knowledge))
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
