@@ -175,7 +175,8 @@ def detail_kind(name: str) -> str:
 def detail_from_text(name: str, text: str, fail):
     """What a person typed on one line for a detail, as the case keeps it, by the case file's
     own rules: address lines separated by "/", a date as YYYY-MM-DD, an amount as 1250.50,
-    1 250,50 or 1,250.50 (a currency sign allowed), list items separated by commas."""
+    1 250,50, 1,250.50 or 1.250,50 (a currency sign allowed; 1,250 and 1.250 are both 1250),
+    list items separated by commas."""
     kind, key = detail_kind(name), name.split(".")[1]
     text = text.strip()
     if kind == "lines":
@@ -205,18 +206,21 @@ def detail_text(name: str, value) -> str:
 
 AMOUNT = re.compile(r"^\d+(?:\.\d+)?$")
 CURRENCY = re.compile(r"(?i)^(?:€|£|\$|eur|gbp|euros?)|(?:€|£|\$|eur|gbp|euros?)$")
+THOUSANDS = re.compile(r"[1-9]\d{0,2}([.,])\d{3}(?:\1\d{3})*")  # 1,250  1.250  1.250.000
 
 
 def _amount(text: str):
-    """An amount as typed, as a number (left as text when it is not one: `_detail` says so)."""
+    """An amount as typed, as a number (left as text when it is not one: `_detail` says so).
+    One sign alone before groups of three digits separates the thousands (1,250 in English,
+    1.250 in French: both 1250, as money is written); otherwise the last sign is the decimal
+    one."""
     cleaned = CURRENCY.sub("", answers_.SPACES.sub("", text))
-    if "," in cleaned and "." in cleaned:       # 1,250.50 or 1.250,50: the last sign is the decimal one
+    if "," in cleaned and "." in cleaned:       # 1,250.50 or 1.250,50
         thousands = "," if cleaned.rindex(".") > cleaned.rindex(",") else "."
         cleaned = cleaned.replace(thousands, "")
-    elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) <= 2:
-        cleaned = cleaned.replace(",", ".")     # 1250,50
-    elif "," in cleaned:
-        cleaned = cleaned.replace(",", "")      # 1,250
+    elif THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(cleaned[THOUSANDS.fullmatch(cleaned).start(1)], "")
+    cleaned = cleaned.replace(",", ".")         # 1250,50
     if not AMOUNT.match(cleaned) or len(cleaned) > 20:
         return text
     return float(cleaned) if "." in cleaned else int(cleaned)

@@ -185,6 +185,12 @@ def test_an_english_letter_by_e_mail_needs_no_postal_address(advisor):
     ("unpaid.amount", "4 250,50 €", 4250.5),
     ("unpaid.amount", "£1,870.00", 1870.0),
     ("unpaid.amount", "1250", 1250),
+    ("unpaid.amount", "1.250 €", 1250),          # a French thousands sign, not one euro twenty-five
+    ("unpaid.amount", "1,250", 1250),
+    ("unpaid.amount", "1.250,50", 1250.5),
+    ("unpaid.amount", "1.250.000", 1250000),
+    ("unpaid.amount", "12,50", 12.5),
+    ("unpaid.amount", "0.500", 0.5),
     ("unpaid.invoices", "F-2025-014, F-2025-021; 1042", ("F-2025-014", "F-2025-021", "1042")),
     ("provider.title", "Gérant", "Gérant"),
 ])
@@ -200,6 +206,8 @@ def test_a_detail_typed_on_one_line_is_read_by_the_case_files_rules(name, typed,
     ("contract.date", "01/09/2021", "expected a date as YYYY-MM-DD"),
     ("unpaid.amount", "beaucoup", "expected an amount from 0"),
     ("unpaid.amount", "12,345.678", "at most two decimals"),
+    ("unpaid.amount", "1,2345", "at most two decimals"),  # not 12345: a thousands sign comes before three digits
+    ("unpaid.amount", "1,25,0", "expected an amount from 0"),
     ("unpaid.invoices", " , ", "expected a list of texts"),
     ("client.address", " / ".join(["ligne"] * 7), "expected at most 6 lines"),
 ])
