@@ -551,6 +551,21 @@ def test_plain_interview_takes_an_address_on_one_line_and_goes_back_with_a_less_
     assert "séparées par « / »" in screen.getvalue()
 
 
+def test_plain_interview_never_offers_a_refused_value_as_the_empty_lines_answer(here, advisor):
+    """In --plain an empty line takes the value in brackets: after a refusal it is still the
+    earlier one (here none: the optional amount is left empty), never the refused text."""
+    from expert.interview import PlainTerminal
+
+    lines = ["", "", "", *NAMES, "", "", "", "", "", "", "", "beaucoup", "", "F-7"]
+    screen = io.StringIO()
+    terminal = PlainTerminal(input=io.StringIO("\n".join(lines) + "\n"), stream=screen)
+    result = interview_command(terminal=terminal, answers=from_case_file(here, UNPAID_EXIT))
+    shown = screen.getvalue()
+    assert shown.count("✗ Il faut un montant") == 1 and "[beaucoup]" not in shown
+    case = yaml.safe_load((result["folder"] / "case.yaml").read_text(encoding="utf-8"))
+    assert case["unpaid"] == {"invoices": ["F-7"]}
+
+
 def test_the_review_shows_the_letter_details_given_once_the_user_goes_back_to_it(here, advisor):
     from expert.interview import PlainTerminal
 

@@ -214,7 +214,8 @@ class Interview:
 
     def _text(self, message: str, default: str = "", hint: str = "", check=None) -> str:
         """A text prompt: `check(text)` returns an error message or None, shown after Enter,
-        and the same text is offered again. Escape (or "<" alone) goes back."""
+        and the same text is offered again to edit (in --plain, where an empty line would take
+        it as it is, the earlier default stays). Escape (or "<" alone) goes back."""
         back = ""
         if self.session.history:
             back = self.t("back_key_plain" if self.terminal.plain else "back_key")
@@ -230,7 +231,8 @@ class Interview:
             if not problem:
                 return typed
             self.terminal.say(f"  ✗ {problem}")
-            default = typed
+            if not self.terminal.plain:
+                default = typed
 
     def _ask_language(self):
         self._at("language")
