@@ -33,12 +33,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import answers
-from .case import PARTIES, Case, case_from_data, load_case, party_detail
+from .case import DETAILS, JURISDICTION, PARTIES, Case, case_from_data, detail_data, detail_from_text, load_case, \
+    party_detail
 from .conditions import PolicyValue
 from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
 from .explain import primary_attribute, worst_problems
 from .files import make_folder, open_regular, printable, refuse_non_text, slugify, terminal_safe, write_atomic
 from .knowledge import Knowledge
+from .law import law_for
 from .messages import DEFAULT_LANGUAGE, LANGUAGES, messages
 from .policy import Policy
 
@@ -185,9 +187,9 @@ def _closing(handle, rows):
 
 def _header(path: Path, first: tuple, knowledge: Knowledge) -> Columns:
     line, cells = first
-    known = {"language": ("language",)}
-    for party, fields in PARTIES.items():
-        known.update({f"{party}_{name}": (party, name) for name in fields})
+    known = {"language": ("language",), "jurisdiction": ("jurisdiction",)}
+    for section, fields in (*PARTIES.items(), *DETAILS.items()):
+        known.update({f"{section}_{name}": (section, name) for name in fields})
     known.update({factor: ("answers", factor) for factor in knowledge.factors})
     keys, seen = [], set()
     for number, cell in enumerate(cells, 1):
@@ -230,11 +232,14 @@ def row_data(columns: Columns, line: int, cells: list, knowledge: Knowledge) -> 
         value = cell.strip()
         if not value:
             continue
-        if key[0] == "language":
-            data["language"] = value.lower()
+        if key[0] in ("language", "jurisdiction"):
+            data[key[0]] = value.lower() if key[0] == "language" else value.upper()
         elif key[0] == "answers":
             data["answers"][key[1]] = answers.from_text(knowledge.factors[key[1]], value,
                                                         lambda message, key=key: fail(key, message))
+        elif key[0] in DETAILS:  # typed on one line, as the interview takes it (1 250,50; F-1, F-2)
+            data.setdefault(key[0], {})[key[1]] = detail_data(detail_from_text(
+                ".".join(key), value, lambda message, key=key: fail(key, message)))
         else:
             data.setdefault(key[0], {})[key[1]] = value
     return data
@@ -254,7 +259,8 @@ class RowReader:
 
     def __init__(self, columns: Columns, knowledge: Knowledge):
         self.columns, self.knowledge = columns, knowledge
-        slots = {"client": 0, "provider": 1, "answers": 2, "language": 3}
+        slots = {"client": 0, "provider": 1, "answers": 2, "language": 3, "jurisdiction": 3, "contract": 4,
+                 "unpaid": 5}
         # per column: the part of the case it fills, its texts read (text -> (key, value)), its reader
         self._cells = [(slots[key[0]], {"": _UNKNOWN}, self._reader(key)) for key in columns.keys]
 
@@ -262,7 +268,7 @@ class RowReader:
         """The Case of one row, or the InputError that row_data or case_from_data raise."""
         if cells.__class__ is not list or len(cells) != len(self._cells):
             return self._checked(line, cells)
-        parts = ({}, {}, {}, {})  # client, provider, answers, language
+        parts = ({}, {}, {}, {}, {}, {})  # client, provider, answers, language and jurisdiction, contract, unpaid
         for (slot, known, read), cell in zip(self._cells, cells):
             pair = known.get(cell)
             if pair is None:
@@ -274,7 +280,8 @@ class RowReader:
                     return self._checked(line, cells)
                 parts[slot][pair[0]] = pair[1]
         return Case(language=parts[3].get("language", DEFAULT_LANGUAGE), client=parts[0], provider=parts[1],
-                    answers=parts[2], source=self.columns.path)
+                    answers=parts[2], source=self.columns.path, jurisdiction=parts[3].get("jurisdiction"),
+                    contract=parts[4], unpaid=parts[5])
 
     def _checked(self, line: int, cells) -> Case:
         data = row_data(self.columns, line, cells, self.knowledge)
@@ -293,6 +300,16 @@ class RowReader:
                 if text.lower() not in LANGUAGES:
                     raise _Refused
                 return text.lower()
+        elif key[0] == "jurisdiction":
+            known = law_for(self.knowledge).jurisdictions
+
+            def value(text):
+                if text.upper() not in known or not JURISDICTION.match(text.upper()):
+                    raise _Refused
+                return text.upper()
+        elif key[0] in DETAILS:
+            def value(text):
+                return detail_from_text(".".join(key), text, refuse)
         elif key[0] == "answers":
             factor = self.knowledge.factors[key[1]]
 

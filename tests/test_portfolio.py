@@ -278,8 +278,14 @@ def test_rows_read_through_the_column_caches_are_the_cases_read_cell_by_cell(kno
     from expert.case import case_from_data
 
     header, rows = example_rows()
+    details = {"jurisdiction": ["FR", "gb", ""], "contract_reference": ["CT-7", ""],
+               "contract_date": ["2021-09-01", ""], "unpaid_amount": ["4 250,50 €", "1.250", ""],
+               "unpaid_invoices": ["F-1, F-2", ""], "client_address": ["8 avenue Foch\n69006 Lyon", ""]}
+    header = header + list(details)
+    rows = [row + [random.Random(i).choice(values) for values in details.values()] for i, row in enumerate(rows)]
     rng = random.Random(14)
-    odd = ["", " ", "OUI", "Non", "12,5 %", "douze", "on_time", "late", "EN", "de", "a@b", "x\x07y", "\udcff"]
+    odd = ["", " ", "OUI", "Non", "12,5 %", "douze", "on_time", "late", "EN", "de", "a@b", "x\x07y", "\udcff",
+           "2025-02-30", "12,345.678", "01/09/2021", " , ", "DE"]
     book = [[rng.choice(odd) if rng.random() < 0.03 else cell for cell in rng.choice(rows)] for _ in range(300)]
     book.append(rows[0][:5])
     path = tmp_path / "book.csv"
@@ -301,7 +307,8 @@ def test_rows_read_through_the_column_caches_are_the_cases_read_cell_by_cell(kno
             assert case == expected and list(case.answers) == list(expected.answers)
             assert list(case.client) == list(expected.client) and list(case.provider) == list(expected.provider)
             outcomes["case"] += 1
-    assert outcomes["case"] > 50 and outcomes["error"] > 50
+            outcomes["details"] = outcomes.get("details", 0) + bool(case.unpaid and case.contract and case.jurisdiction)
+    assert outcomes["case"] > 50 and outcomes["error"] > 50 and outcomes["details"] > 5
 
 
 def test_a_clients_notes_are_said_in_the_language_of_its_documents(adieu, tmp_path):
@@ -409,3 +416,38 @@ def test_the_rule_base_is_kept_from_the_garbage_collector_during_a_review_and_on
         assert gc.get_freeze_count() >= frozen
     finally:
         gc.unfreeze()
+
+
+def test_a_books_letter_details_columns_reach_each_clients_letter(adieu, tmp_path):
+    """A CRM export may carry what a letter needs beyond the answers, typed as the interview
+    takes it: the contract, the invoices still unpaid, the addresses, the jurisdiction."""
+    book = tmp_path / "book.csv"
+    write_csv(book, ["client_name", "client_contact", "client_address", "provider_name", "provider_signatory",
+                     "provider_place", "language", "jurisdiction", "contract_reference", "contract_date",
+                     "contract_warning_date", "unpaid_amount", "unpaid_invoices", "payment_behaviour",
+                     "issue_raised", "behaviour_trend", "revenue_share"],
+              [["Garage Roux SAS", "Me Anne Roux", "8 avenue Foch\n69006 Lyon", "Atelier Martin", "Jean Martin",
+                "Villeurbanne", "fr", "fr", "CT-2021-07", "2021-09-01", "2025-01-15", "1.250,50 €",
+                "F-2024-118, F-2025-004", "unpaid_invoices", "warned_in_writing", "worsening", "4"]])
+    done = adieu("portfolio", book, "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    letter = " ".join((tmp_path / "out" / "000002-garage-roux-sas.letter.txt").read_text(encoding="utf-8").split())
+    letter = letter.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Résiliation du contrat n° CT-2021-07 du 1er septembre 2021" in letter
+    assert "Par un précédent courrier du 15 janvier 2025" in letter
+    assert "(n° F-2024-118 et F-2025-004, d’un total de 1 250,50 €)" in letter
+    assert "8 avenue Foch 69006 Lyon" in letter and "Villeurbanne, le " in letter
+
+
+@pytest.mark.parametrize("column,cell,expected", [
+    ("contract_date", "01/09/2021", "contract_date: expected a date as YYYY-MM-DD, got '01/09/2021'"),
+    ("unpaid_amount", "beaucoup", "unpaid_amount: expected an amount from 0"),
+    ("jurisdiction", "DE", "jurisdiction: expected one of FR, GB, got 'DE'"),
+])
+def test_a_bad_letter_detail_cell_skips_its_row_naming_the_line_and_the_column(adieu, tmp_path, column, cell, expected):
+    book = write_csv(tmp_path / "book.csv", ["client_name", "payment_behaviour", column],
+                     [["Garage Roux SAS", "often_late", cell], ["Dupont SA", "often_late", ""]])
+    done = adieu("portfolio", book, "--format", "json")
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"adieu: {book}:2: {expected}") and len(done.stderr.splitlines()) == 1
+    assert json.loads(done.stdout)["assessed"] == 1
