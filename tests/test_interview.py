@@ -551,6 +551,19 @@ def test_plain_interview_takes_an_address_on_one_line_and_goes_back_with_a_less_
     assert "séparées par « / »" in screen.getvalue()
 
 
+def test_plain_less_than_sign_at_the_first_question_says_there_is_nothing_before_and_asks_again(here, knowledge):
+    from expert.interview import PlainTerminal
+
+    screen = io.StringIO()
+    terminal = PlainTerminal(input=io.StringIO("<\nGarage Roux SAS\n"), stream=screen)
+    with pytest.raises(InterviewPaused):
+        interview_command(terminal=terminal, language="fr")
+    shown = screen.getvalue()
+    assert "C'est la première question : il n'y a rien avant." in shown
+    assert shown.count("Nom du client") == 2
+    assert load_session(here / "adieu-session.json", knowledge).detail("client.name") == "Garage Roux SAS"
+
+
 def test_plain_interview_never_offers_a_refused_value_as_the_empty_lines_answer(here, advisor):
     """In --plain an empty line takes the value in brackets: after a refusal it is still the
     earlier one (here none: the optional amount is left empty), never the refused text."""

@@ -224,8 +224,8 @@ class Interview:
             instruction = f"({instruction})"
         while True:
             typed = self.terminal.text(message, default=default, instruction=instruction or None)
-            if typed is BACK or (back and _typed_back(typed, default)):
-                raise Back
+            if typed is BACK or _typed_back(typed, default):
+                raise Back  # at the first question, _go_back says there is nothing before it
             typed = typed.strip()
             problem = check(typed) if check else None
             if not problem:
