@@ -16,6 +16,7 @@ import yaml
 
 from conftest import ROOT
 from expert.errors import InputError, KnowledgeError
+from expert.interview.session import VERSION
 from expert.messages import error_message, messages, translate
 
 CORPUS = ROOT / "tests" / "bad_inputs"
@@ -96,7 +97,7 @@ def test_a_damaged_session_is_refused_in_the_locale_language(adieu, monkeypatch,
     done = adieu("interview", "--plain", "--resume", "s.json", cwd=tmp_path, input="")
     assert done.returncode == 2
     assert done.stderr == ("adieu: s.json: version: enregistré par une version plus récente d'Adieu "
-                           "(format 9 ; celle-ci lit le format 4)\n")
+                           f"(format 9 ; celle-ci lit le format {VERSION})\n")
 
 
 def test_what_a_message_fills_in_is_translated_too():

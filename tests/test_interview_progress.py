@@ -126,3 +126,25 @@ def test_the_interview_ends_its_bar_full_once_the_questions_are_over(adieu, tmp_
     cells = [bar.count("▰") for _, bar in bars]
     assert cells == sorted(cells) and max(cells[:-1]) < CELLS, bars
     assert bars[-1] == ("Questions done", "▰" * CELLS), bars
+
+
+def test_a_resumed_interview_shows_the_question_on_screen_with_the_bar_it_had(adieu, tmp_path):
+    """Stopped (here by the end of input) and resumed twice: the question asked again keeps
+    its bar, neither emptier (it restarted from the answers alone) nor fuller."""
+    lines = ["Dupont SARL", "Atelier Martin", "2", "3", "1", "1", "1"]
+    pattern = r"^── .*? ([▰▱]{10})"
+    runs = [adieu("interview", "--plain", "--language", "fr", cwd=tmp_path, input="\n".join(lines) + "\n")]
+    runs += [adieu("interview", "--plain", "--resume", cwd=tmp_path, input="") for _ in range(2)]
+    last = [re.findall(pattern, run.stdout, re.M)[-1] for run in runs]
+    assert last[0].count("▰") > 0 and last == [last[0]] * 3, last
+
+
+def test_the_bar_is_saved_with_the_session(knowledge, tmp_path):
+    from expert.interview.session import Session, load_session
+
+    session = Session(tmp_path / "s.json")
+    session.progress = Progress(share=0.6, said=3, shown=True)
+    session.save()
+    restored = load_session(tmp_path / "s.json", knowledge).progress
+    assert (restored.share, restored.said) == (0.6, 3)
+    assert restored.show(2, 5) == (6, None)  # from the answers alone: 2 cells, and "5 left" after "3 left"

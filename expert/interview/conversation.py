@@ -26,7 +26,7 @@ from ..files import slugify, write_atomic
 from ..conditions import CHOICE_TYPES
 from ..messages import LANGUAGES, locale_language
 from .planner import Planner, Step
-from .progress import CELLS, Progress
+from .progress import CELLS
 from .session import ASKED_DETAILS, DETAILS, GATE, REVISIT, Session
 from .terminal import BACK, SEPARATOR
 from .texts import Texts
@@ -55,7 +55,7 @@ class Interview:
         self.force, self.resumed = force, resumed
         self.timings: list = []         # seconds to choose each next question
         self.asked: list = []           # what was put on screen, in order (factor ids, "gate:THEME")
-        self.progress = Progress()      # what is shown of how much is left: it only moves forward
+        self.progress = session.progress  # what is shown of how much is left: it only moves forward
         terminal.words = self.t
 
     @property

@@ -5,8 +5,9 @@ half) from which `adieu interview --resume` restores the interview at the questi
 it stopped, with the questions answered before it so that the user can still go back. A
 file that is not an Adieu session, or is damaged, is refused in one line. Version 1 files
 (without `history` and `gates`), version 2 files (without the tick-box screen of a case
-file's answers, "revisit", among the questions) and version 3 files (without the letter's
-details: `contract`, `unpaid`, addresses, title and place) are still read.
+file's answers, "revisit", among the questions), version 3 files (without the letter's
+details: `contract`, `unpaid`, addresses, title and place) and version 4 files (without the
+`progress` shown, which then starts again from the questions answered) are still read.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from ..case import ASKED, DETAILS as SECTIONS, LETTER_DETAILS, PARTIES, case_fro
 from ..errors import InputError
 from ..files import read_document, write_atomic
 from ..knowledge import LANGUAGES, Knowledge
+from .progress import Progress
 
 MARKER = "adieu-interview-session"
-VERSION = 4
+VERSION = 5
 DEFAULT_NAME = "adieu-session.json"
 GATE = "gate:"                  # a theme's check in `queue` and `history`: "gate:money"
 REVISIT = "revisit"             # the tick-box screen of the answers taken from a case file
@@ -56,6 +58,7 @@ class Session:
     out: str | None = None
     policy: str | None = None
     at: str | None = None           # the question on screen, for the person who reads the file
+    progress: Progress = field(default_factory=Progress)  # what the bar showed: it never moves back on --resume
 
     def detail(self, name: str):
         party, key = name.split(".")
@@ -113,6 +116,7 @@ class Session:
             "answers": self.answers, "unknown": self.unknown, "checked_themes": self.checked_themes,
             "queue": self.queue, "history": self.history, "gates": self.gates, "revisit": self.revisit, "source": self.source,
             "out": self.out, "policy": self.policy, "at": self.at,
+            "progress": {"share": self.progress.share, "said": self.progress.said},
         }
 
     def save(self):
@@ -189,7 +193,24 @@ def load_session(path, knowledge: Knowledge) -> Session:
         if value is not None and not isinstance(value, str):
             fail("damaged session: expected text", key=key)
         setattr(session, key, value)
+    session.progress = _progress(data.get("progress") or {}, fail)
     return session
+
+
+def _progress(data, fail) -> Progress:
+    if not isinstance(data, dict):
+        fail("damaged session: expected a mapping", key="progress")
+    for key in data:
+        if key not in ("share", "said"):
+            fail("damaged session: unknown key", key=f"progress.{key}")
+    share, said = data.get("share", 0.0), data.get("said")
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        fail("damaged session: expected a number from 0 to 1", key="progress.share")
+    if said is not None and (isinstance(said, bool) or not isinstance(said, int) or said < 1):
+        fail("damaged session: expected a whole number", key="progress.said")
+    # Not yet shown in this run: the question on screen when the session stopped is asked
+    # again and keeps its bar; the next one moves it on.
+    return Progress(float(share), said)
 
 
 def _names(data, key, allowed, fail) -> list:
