@@ -230,7 +230,11 @@ def load_knowledge(root=None) -> Knowledge:
     of structure. The checks that need the whole rule base are checker.py's: use
     `checker.load_checked` for a rule base about to be relied on."""
     root = Path(root) if root is not None else default_knowledge_dir()
-    if not root.is_dir():
+    try:
+        found = root.is_dir()
+    except OSError as error:  # a name too long for the system, say
+        raise KnowledgeError(root, f"cannot read: {error.strerror or error}") from None
+    if not found:
         raise KnowledgeError(root, "no such folder")
     return _Reader(root).load()
 

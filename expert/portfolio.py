@@ -105,9 +105,13 @@ def open_input(path, knowledge: Knowledge):
     missing files and unreadable CSV stop everything (exit 2): no row could be trusted.
     """
     path = Path(path)
-    if path.is_dir():
+    try:
+        folder, found = path.is_dir(), path.exists()
+    except OSError as error:  # a name too long for the system, say
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    if folder:
         return None, _folder_tasks(path)
-    if not path.exists():
+    if not found:
         raise InputError(path, "no such file or folder")
     handle = _open_csv(path)
     try:
@@ -572,7 +576,11 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
     columns, tasks = open_input(path, knowledge)
     if out is not None:
         folder = Path(out)
-        if folder.exists() and not folder.is_dir():
+        try:
+            in_the_way = folder.exists() and not folder.is_dir()
+        except OSError as error:  # a name too long for the system, say
+            raise InputError(folder, f"cannot create this folder: {error.strerror or error}") from None
+        if in_the_way:
             raise InputError(folder, "exists and is not a folder (--out takes a folder)")
         make_folder(folder)
     review = Review(knowledge, policy, str(path))

@@ -14,6 +14,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 CASE = ROOT / "examples" / "late-payer.yaml"
@@ -93,3 +95,19 @@ def test_an_interview_policy_that_is_a_symlink_loop_is_refused_in_one_line(adieu
     done = adieu("interview", "--plain", "--policy", "loop.yaml", cwd=tmp_path, input="\n")
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines()[-1] == f"adieu: {tmp_path / 'loop.yaml'}: cannot read: Too many levels of symbolic links"
+
+
+TOO_LONG = "x" * 300  # longer than a file name may be (255 bytes on Linux)
+
+
+@pytest.mark.parametrize("args,expected", [
+    (("portfolio", f"{TOO_LONG}.csv"), "cannot read: File name too long"),
+    (("portfolio", str(ROOT / "examples" / "portfolio.csv"), "--out", TOO_LONG),
+     "cannot create this folder: File name too long"),
+    (("knowledge", "check", TOO_LONG), "cannot read: File name too long"),
+    (("interview", "--plain", "--resume", f"{TOO_LONG}.json"), "cannot read: File name too long"),
+])
+def test_a_name_too_long_for_the_system_is_one_line_and_exit_2(tmp_path, args, expected):
+    done = run(*args, cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.endswith(f": {expected}\n") and "internal error" not in done.stderr

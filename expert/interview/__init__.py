@@ -59,7 +59,11 @@ def _interview(knowledge_dir, out, force, resume, answers, policy, language, pla
     resumed = False
     if resume is not None:
         path = Path(resume or DEFAULT_NAME)
-        if not path.exists():
+        try:
+            found = path.exists()
+        except OSError as error:  # a name too long for the system, say
+            raise InputError(path, f"cannot read: {error.strerror or error}") from None
+        if not found:
             raise InputError(path, texts("no_session", said))
         session, resumed = load_session(path, knowledge), True
     else:
