@@ -117,7 +117,7 @@ def test_explain_shows_the_how_chain_from_answers_to_verdict(adieu):
     how = done.stdout.split("Comment ce verdict a été établi")[1]
     assert "[exit_planned.warning_ignored]" in how
     assert "Paiements : Souvent en retard" in how
-    assert "Règles déclenchées, dans l'ordre" in done.stdout
+    assert "Règles déclenchées, dans l’ordre" in done.stdout
 
 
 def test_markdown_format_has_headings(adieu):

@@ -518,5 +518,5 @@ def test_missing_notice_period_is_noted_on_stderr(adieu, tmp_path):
     path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
     result = adieu("letter", path, "--date", "2025-03-03")
     assert result.returncode == 0
-    assert "adieu: remarque : aucun préavis n'est indiqué dans le dossier" in result.stderr
+    assert "adieu: remarque : aucun préavis n’est indiqué dans le dossier" in result.stderr
     assert "7 avril 2025" in result.stdout

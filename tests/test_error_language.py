@@ -87,7 +87,7 @@ def test_the_interview_says_its_errors_in_its_own_language(adieu, monkeypatch, t
     (tmp_path / "case.yaml").write_text("answers:\n  payment_behaviour: late\n", encoding="utf-8")
     done = adieu("interview", "--plain", "--language", "fr", "--answers", "case.yaml", cwd=tmp_path, input="")
     assert done.returncode == 2
-    assert done.stderr == ("adieu: case.yaml:2: answers.payment_behaviour: attendu : l'une des valeurs on_time, "
+    assert done.stderr == ("adieu: case.yaml:2: answers.payment_behaviour: attendu : l’une des valeurs on_time, "
                            "sometimes_late, often_late, unpaid_invoices ; trouvé : 'late'\n")
 
 
@@ -96,7 +96,7 @@ def test_a_damaged_session_is_refused_in_the_locale_language(adieu, monkeypatch,
     (tmp_path / "s.json").write_text('{"format": "adieu-interview-session", "version": 9}', encoding="utf-8")
     done = adieu("interview", "--plain", "--resume", "s.json", cwd=tmp_path, input="")
     assert done.returncode == 2
-    assert done.stderr == ("adieu: s.json: version: enregistré par une version plus récente d'Adieu "
+    assert done.stderr == ("adieu: s.json: version: enregistré par une version plus récente d’Adieu "
                            f"(format 9 ; celle-ci lit le format {VERSION})\n")
 
 
@@ -124,7 +124,7 @@ def test_each_translation_fills_in_what_its_english_message_holds():
             if english != "*":
                 assert set(PLACE.findall(said.replace("{{", "").replace("}}", ""))) <= set(PLACE.findall(english)), english
     assert translate("invalid YAML: character U+0001 is not allowed", "fr") == \
-        "YAML invalide : le caractère U+0001 n'est pas permis", "the most specific message wins"
+        "YAML invalide : le caractère U+0001 n’est pas permis", "the most specific message wins"
 
 
 def test_the_rule_base_errors_stay_as_written():
@@ -267,9 +267,9 @@ def test_a_refused_overwrite_names_the_whole_command_in_the_locale_language(adie
 
 @pytest.mark.parametrize("tag, french", [
     ("{{ letter.closing ", "balise de modèle incorrecte (détail en anglais : « "),
-    ("{{ letter.nowhere }}", "le papier à en-tête demande « nowhere », qu'Adieu ne fournit pas"),
-    ("{{ nothing_here }}", "le papier à en-tête demande « nothing_here », qu'Adieu ne fournit pas"),
-    ("{{ letter.closing|nofilter }}", "le papier à en-tête emploie le filtre « nofilter », qui n'existe pas"),
+    ("{{ letter.nowhere }}", "le papier à en-tête demande « nowhere », qu’Adieu ne fournit pas"),
+    ("{{ nothing_here }}", "le papier à en-tête demande « nothing_here », qu’Adieu ne fournit pas"),
+    ("{{ letter.closing|nofilter }}", "le papier à en-tête emploie le filtre « nofilter », qui n’existe pas"),
 ])
 def test_a_broken_letterhead_is_said_in_the_locale_language(tag, french, adieu, monkeypatch, tmp_path):
     """The library's own detail, when there is nothing to name, stays quoted inside our sentence."""

@@ -559,7 +559,7 @@ def test_plain_less_than_sign_at_the_first_question_says_there_is_nothing_before
     with pytest.raises(InterviewPaused):
         interview_command(terminal=terminal, language="fr")
     shown = screen.getvalue()
-    assert "C'est la première question : il n'y a rien avant." in shown
+    assert "C’est la première question : il n’y a rien avant." in shown
     assert shown.count("Nom du client") == 2
     assert load_session(here / "adieu-session.json", knowledge).detail("client.name") == "Garage Roux SAS"
 
@@ -634,7 +634,7 @@ def test_interrupted_interview_resumes_at_the_same_question(here, keys, advisor)
     rest = Keys(advisor.knowledge).pick("discount_pressure", True)
     run = run_interview(str(rest) + CTRL_C, resume="")
     assert isinstance(run.error, InterviewPaused)
-    assert "Reprise de l'entretien" in run.screen
+    assert "Reprise de l’entretien" in run.screen
     assert load_session(here / DEFAULT_NAME, advisor.knowledge).answers["discount_pressure"] is True
 
 

@@ -76,7 +76,7 @@ def test_clients_above_the_policy_revenue_limit_are_warned(adieu, tmp_path):
     _, stricter = review(adieu, EXAMPLE, "--policy", policy)
     assert [w["client"] for w in stricter["warnings"]] == ["SARL Bâtiment Roux"]
     text = adieu("portfolio", EXAMPLE, "--policy", policy).stdout
-    assert "! SARL Bâtiment Roux (rang 3) : 22 % du chiffre d'affaires" in text
+    assert "! SARL Bâtiment Roux (rang 3) : 22 % du chiffre d’affaires" in text
     assert "! Hôtel Les Tilleuls" not in text
 
 
