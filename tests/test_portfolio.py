@@ -161,20 +161,7 @@ def test_a_folder_of_case_files_is_reviewed_and_a_bad_file_skipped(adieu, tmp_pa
 
 
 def test_jobs_2_gives_the_same_output_in_the_same_order_as_jobs_1(adieu, knowledge, tmp_path):
-    rng = random.Random(5)
-    factors = list(knowledge.factors.values())
-    header = ["client_name", "language"] + [f.id for f in factors]
-    rows = []
-    for i in range(400):
-        row = [f"Client {i:03d}", rng.choice(["fr", "en"])]
-        for factor in factors:
-            if rng.random() < 0.4:
-                row.append("")
-            elif factor.values:
-                row.append(str(rng.choice(factor.values)).lower())
-            else:
-                row.append(str(rng.randint(0, 30)))
-        rows.append(row)
+    header, rows = _generated_rows(knowledge, 400, seed=5)
     rows[57][header.index("revenue_share")] = "beaucoup"
     rows[301][header.index("payment_behaviour")] = "jamais"
     path = write_csv(tmp_path / "book.csv", header, rows)
@@ -341,7 +328,9 @@ def test_a_row_without_a_name_is_called_by_its_line_in_the_reviews_language(adie
     assert "line 3" in [row["client"] for row in data["clients"]]     # the machine views keep their word
 
 
-def _generated_book(knowledge, path, rows: int, seed: int):
+def _generated_rows(knowledge, rows: int, seed: int) -> tuple:
+    """(header, rows) of a book of random answers, 40 % unknown; every seventh client's name
+    starts like a spreadsheet formula."""
     rng = random.Random(seed)
     factors = list(knowledge.factors.values())
     header = ["client_name", "language"] + [f.id for f in factors]
@@ -356,7 +345,11 @@ def _generated_book(knowledge, path, rows: int, seed: int):
             else:
                 row.append(str(rng.randint(0, 30)))
         lines.append(row)
-    return write_csv(path, header, lines)
+    return header, lines
+
+
+def _generated_book(knowledge, path, rows: int, seed: int):
+    return write_csv(path, *_generated_rows(knowledge, rows, seed))
 
 
 def test_the_csv_view_of_a_book_longer_than_one_written_batch_is_the_json_view_row_for_row(knowledge, tmp_path):
