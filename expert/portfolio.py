@@ -604,16 +604,16 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
 def _collector_spared():
     """Every object made before the review (the rule base, its texts) outlives it: frozen,
     the garbage collector stops walking them again every few rows (3 % of a book's time
-    when its cases are all distinct), and forked workers leave their pages shared. Only
-    what this froze is thawed, so a caller's own freeze is kept."""
-    if gc.get_freeze_count():
-        yield
-        return
+    when its cases are all distinct), and forked workers leave their pages shared. They are
+    thawed after, unless something else had frozen objects before (Python 3.12 starts with
+    some): thawing would thaw those too, so what this froze stays frozen with them."""
+    before = gc.get_freeze_count()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not before:
+            gc.unfreeze()
 
 
 # -- the review: ranking, totals and warnings ------------------------------------------
