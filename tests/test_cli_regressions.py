@@ -107,7 +107,7 @@ TOO_LONG = "x" * 300  # longer than a file name may be (255 bytes on Linux)
     (("knowledge", "check", TOO_LONG), "cannot read: File name too long"),
     (("interview", "--plain", "--resume", f"{TOO_LONG}.json"), "cannot read: File name too long"),
 ])
-def test_a_name_too_long_for_the_system_is_one_line_and_exit_2(tmp_path, args, expected):
-    done = run(*args, cwd=tmp_path)
+def test_a_name_too_long_for_the_system_is_one_line_and_exit_2(adieu, tmp_path, args, expected):
+    done = adieu(*args, cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.endswith(f": {expected}\n") and "internal error" not in done.stderr

@@ -376,7 +376,7 @@ def test_a_rows_problems_are_the_three_most_severe_its_assessment_lists(knowledg
     from expert.policy import load_policy
     from expert.portfolio import RowReader, Reviewer, open_input
 
-    path = _generated_book(knowledge, tmp_path / "book.csv", 150, seed=9)
+    path = _generated_book(knowledge, tmp_path / "book.csv", 60, seed=9)
     columns, tasks = open_input(path, knowledge)
     reviewer, rows = Reviewer(knowledge, load_policy(knowledge), columns, language="en"), RowReader(columns, knowledge)
     rank = knowledge.severity_rank
@@ -388,7 +388,7 @@ def test_a_rows_problems_are_the_three_most_severe_its_assessment_lists(knowledg
         levels = [rank.get(p["severity"], -1) for p in problems]
         assert levels == sorted(levels, reverse=True)
         several += len(set(levels)) > 1
-    assert several > 10  # the ranking was put to the test
+    assert several > 5  # the ranking was put to the test
 
 
 def test_the_rule_base_is_kept_from_the_garbage_collector_during_a_review_and_only_then(knowledge):
