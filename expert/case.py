@@ -115,10 +115,7 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
     case.language = language
     jurisdiction = data.get("jurisdiction")
     if jurisdiction is not None:
-        known = law_for(knowledge).jurisdictions
-        if not isinstance(jurisdiction, str) or not JURISDICTION.match(jurisdiction) or jurisdiction not in known:
-            fail(("jurisdiction",), f"expected one of {', '.join(known)}, got {quote(jurisdiction)}")
-        case.jurisdiction = jurisdiction
+        case.jurisdiction = jurisdiction_of(jurisdiction, knowledge, lambda message: fail(("jurisdiction",), message))
     for party, fields in PARTIES.items():
         given = data.get(party)
         given = {} if given is None else given
@@ -156,6 +153,14 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
             continue
         case.answers[factor_id] = answers_.from_data(factor, value, lambda message: fail(("answers", factor_id), message))
     return case
+
+
+def jurisdiction_of(value, knowledge: Knowledge, fail) -> str:
+    """A jurisdiction of the rule base's law (FR, GB), or `fail(message)` with the expected ones."""
+    known = law_for(knowledge).jurisdictions
+    if not isinstance(value, str) or not JURISDICTION.match(value) or value not in known:
+        fail(f"expected one of {', '.join(known)}, got {quote(value)}")
+    return value
 
 
 def party_detail(key: str, value, fail) -> str:
@@ -218,8 +223,8 @@ def _amount(text: str):
     if "," in cleaned and "." in cleaned:       # 1,250.50 or 1.250,50
         thousands = "," if cleaned.rindex(".") > cleaned.rindex(",") else "."
         cleaned = cleaned.replace(thousands, "")
-    elif THOUSANDS.fullmatch(cleaned):
-        cleaned = cleaned.replace(cleaned[THOUSANDS.fullmatch(cleaned).start(1)], "")
+    elif grouped := THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(grouped.group(1), "")
     cleaned = cleaned.replace(",", ".")         # 1250,50
     if not AMOUNT.match(cleaned) or len(cleaned) > 20:
         return text

@@ -8,7 +8,6 @@ complete a rule.
 
 from __future__ import annotations
 
-import operator
 import weakref
 from dataclasses import dataclass
 
@@ -66,21 +65,10 @@ def found(knowledge: Knowledge, reasoning: Reasoning, categories=None) -> list:
 
 
 def worst_problems(knowledge: Knowledge, reasoning: Reasoning) -> list:
-    """The problems found (finding, severity), the most severe first, ties in trace order:
-    `found` in the problem categories, ranked, in one pass (a portfolio asks it per row)."""
-    rank, categories = knowledge.severity_rank, knowledge.problem_categories
-    best: dict = {}  # finding -> the rank of its highest severity (-1: none)
-    for name, severity, category in reasoning.concluded_findings():
-        if category in categories:
-            level = rank.get(severity, -1)
-            if level > best.get(name, -2):
-                best[name] = level
-    ranked = sorted(best.items(), key=_LEVEL, reverse=True)  # stable: ties keep the trace order
-    severities = knowledge.severities
-    return [(name, severities[level] if level >= 0 else None) for name, level in ranked]
-
-
-_LEVEL = operator.itemgetter(1)
+    """The problems found (finding, severity), the most severe first, ties in trace order."""
+    rank = knowledge.severity_rank
+    return sorted(found(knowledge, reasoning, knowledge.problem_categories),
+                  key=lambda problem: rank.get(problem[1], -1), reverse=True)  # stable: ties keep their order
 
 
 def conditions(knowledge: Knowledge, reasoning: Reasoning, attribute: str) -> list:

@@ -33,14 +33,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import answers
-from .case import DETAILS, JURISDICTION, PARTIES, Case, case_from_data, detail_data, detail_from_text, load_case, \
-    party_detail
+from .case import DETAILS, PARTIES, Case, case_from_data, detail_data, detail_from_text, jurisdiction_of, \
+    load_case, party_detail
 from .conditions import PolicyValue
 from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
 from .explain import primary_attribute, worst_problems
 from .files import make_folder, open_regular, printable, refuse_non_text, slugify, terminal_safe, write_atomic
 from .knowledge import Knowledge
-from .law import law_for
 from .messages import DEFAULT_LANGUAGE, LANGUAGES, messages
 from .policy import Policy
 
@@ -305,12 +304,8 @@ class RowReader:
                     raise _Refused
                 return text.lower()
         elif key[0] == "jurisdiction":
-            known = law_for(self.knowledge).jurisdictions
-
             def value(text):
-                if text.upper() not in known or not JURISDICTION.match(text.upper()):
-                    raise _Refused
-                return text.upper()
+                return jurisdiction_of(text.upper(), self.knowledge, refuse)
         elif key[0] in DETAILS:
             def value(text):
                 return detail_from_text(".".join(key), text, refuse)
@@ -922,9 +917,10 @@ def _csv(review: Review):
         buffer.seek(0)
         buffer.truncate()
         for row in batch:
-            verdict = verdicts.get(row[4:end])
+            values = row[4:end]
+            verdict = verdicts.get(values)
             if verdict is None:
-                verdict = verdicts[row[4:end]] = [_inert_cell(value) for value in row[4:end]]
+                verdict = verdicts[values] = [_inert_cell(value) for value in values]
             found = problems.get(row[-1])
             if found is None:
                 found = problems[row[-1]] = _inert_cell(";".join(row[-1]))
