@@ -564,6 +564,22 @@ def test_plain_less_than_sign_at_the_first_question_says_there_is_nothing_before
     assert load_session(here / "adieu-session.json", knowledge).detail("client.name") == "Garage Roux SAS"
 
 
+def test_going_back_from_our_name_asks_the_clients_name_first(here, knowledge):
+    """It asked our name again first, then the client's: the previous question comes first."""
+    from expert.interview import PlainTerminal
+
+    screen = io.StringIO()
+    typed = "Garage Roux\n<\nGarage Roux SAS\nAtelier Martin\n"
+    with pytest.raises(InterviewPaused):
+        interview_command(terminal=PlainTerminal(input=io.StringIO(typed), stream=screen), language="fr")
+    prompts = [line.split(" :")[0] for line in screen.getvalue().splitlines() if " : " in line and "?" not in line]
+    assert [p for p in prompts if p.startswith(("Nom du client", "Le nom de votre"))][:4] == [
+        "Nom du client (l’entreprise ou la personne)", "Le nom de votre entreprise",
+        "Nom du client (l’entreprise ou la personne)", "Le nom de votre entreprise"]
+    session = load_session(here / "adieu-session.json", knowledge)
+    assert (session.detail("client.name"), session.detail("provider.name")) == ("Garage Roux SAS", "Atelier Martin")
+
+
 def test_plain_interview_never_offers_a_refused_value_as_the_empty_lines_answer(here, advisor):
     """In --plain an empty line takes the value in brackets: after a refusal it is still the
     earlier one (here none: the optional amount is left empty), never the refused text."""

@@ -97,11 +97,11 @@ class Interview:
                               else self.t("welcome", session=shown(session.path)))
         while True:
             try:
-                if not all(session.has_detail(name) for name in FIRST_DETAILS):
-                    self._first_details()
-                if session.queue:       # first: going back from the tick-box screen queues what was before it
+                if session.queue:       # first: going back queues what was before (a name, the tick-box screen)
                     self._ask_queued(session.queue[0])
                     continue
+                if not all(session.has_detail(name) for name in FIRST_DETAILS):
+                    self._first_details()
                 if session.revisit:
                     self._offer_revisit()
                     continue
