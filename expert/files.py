@@ -7,6 +7,7 @@ an alias bomb must end in one clear line that says where, never in a traceback o
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import math
 import os
@@ -200,6 +201,31 @@ def _json_error(path: Path, error: json.JSONDecodeError) -> InputError:
         column = start - error.doc.rfind("\n", 0, start)
         return InputError(path, f"invalid JSON: trailing comma before the end of an {where} (column {column})", line=line)
     return InputError(path, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
+
+
+def folder_digest(folder: Path) -> bytes | None:
+    """A digest of every regular file under `folder`, names and bytes: two equal digests are
+    the same files. None when the folder or one of them cannot be read, or holds anything but
+    folders and regular files (a pipe is never opened: it could wait forever)."""
+    digest = hashlib.blake2b(digest_size=32)
+    try:
+        for where, folders, names in os.walk(folder, onerror=_raise):
+            folders.sort()
+            for name in sorted(names):
+                path = os.path.join(where, name)
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    return None
+                with open(path, "rb") as handle:
+                    content = handle.read()
+                digest.update(f"{os.path.relpath(path, folder)}\0{len(content)}\0".encode("utf-8", "surrogateescape"))
+                digest.update(content)
+    except (OSError, ValueError):
+        return None
+    return digest.digest()
+
+
+def _raise(error: OSError):
+    raise error
 
 
 def _parse_yaml(path: Path, text: str) -> Document:
