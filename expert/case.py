@@ -43,6 +43,11 @@ LINE_BREAK = " / "          # how a line break of a postal address is typed on o
 ITEM_BREAK = re.compile(r"\s*[,;]\s*")   # how the items of a list (invoice numbers) are typed
 TOP_LEVEL = ("language", "jurisdiction", "client", "provider", "answers") + tuple(DETAILS)
 JURISDICTION = re.compile(r"^[A-Z]{2}$")
+# A client book's columns (adieu portfolio's CSV) beyond one per factor: name -> where the
+# cell goes in the case ("language", or a section and its key). No factor may take one's name.
+BOOK_COLUMNS = {"language": ("language",), "jurisdiction": ("jurisdiction",),
+                **{f"{section}_{name}": (section, name)
+                   for section, names in (*PARTIES.items(), *DETAILS.items()) for name in names}}
 MAX_LINES = 6
 MAX_ITEMS, MAX_ITEM = 30, 60
 MAX_AMOUNT = 1_000_000_000

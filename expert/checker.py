@@ -10,6 +10,8 @@ their problems together:
   hand-over...) are exempt from the second test: the memo and the letters show every one
   found, so being used by the documents counts as being used;
 - a factor that no rule reads, or whose question is never asked (its ask_when cannot hold);
+- a factor named like one of a client book's own columns (client_email, language...), which
+  a portfolio CSV could not tell from it;
 - a rule whose conditions contradict each other, so that it can never fire;
 - an outcome value that no rule concludes, or only rules that can never fire;
 - two rules of the same priority that conclude different values of one outcome and can both
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import conditions as meaning
+from .case import BOOK_COLUMNS
 from .errors import KnowledgeError, RuleBaseProblems
 from .files import folder_digest
 from .knowledge import CHOICE_TYPES, Knowledge, Rule, _show, default_knowledge_dir, load_knowledge
@@ -183,6 +186,10 @@ def _factor_problems(knowledge: Knowledge, places, conditions) -> list:
         if factor.id not in read:
             problems.append(places.problem("factors.yaml", keys, f"factor '{factor.id}' is read by no rule "
                                                                   f"(no rule's 'when' has 'answer: {factor.id}')"))
+        if factor.id in BOOK_COLUMNS:
+            problems.append(places.problem("factors.yaml", keys, f"factor '{factor.id}' has the name of a column "
+                                                                  f"of a client book (adieu portfolio), which "
+                                                                  f"could not tell them apart: rename the factor"))
     askable = conditions.askable()
     for factor in knowledge.factors.values():
         if factor.id not in askable:

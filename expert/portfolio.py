@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import answers
-from .case import DETAILS, PARTIES, Case, case_from_data, detail_data, detail_from_text, jurisdiction_of, \
+from .case import BOOK_COLUMNS, DETAILS, Case, case_from_data, detail_data, detail_from_text, jurisdiction_of, \
     load_case, party_detail
 from .conditions import PolicyValue
 from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
@@ -190,10 +190,7 @@ def _closing(handle, rows):
 
 def _header(path: Path, first: tuple, knowledge: Knowledge) -> Columns:
     line, cells = first
-    known = {"language": ("language",), "jurisdiction": ("jurisdiction",)}
-    for section, fields in (*PARTIES.items(), *DETAILS.items()):
-        known.update({f"{section}_{name}": (section, name) for name in fields})
-    known.update({factor: ("answers", factor) for factor in knowledge.factors})
+    known = {**BOOK_COLUMNS, **{factor: ("answers", factor) for factor in knowledge.factors}}
     keys, seen = [], set()
     for number, cell in enumerate(cells, 1):
         name = cell.strip().lower()

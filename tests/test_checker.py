@@ -163,6 +163,19 @@ def test_factor_that_no_rule_reads_is_reported(kb):
         f"{where}: factor 'coffee_quality' is read by no rule (no rule's 'when' has 'answer: coffee_quality')"]
 
 
+def test_factor_named_like_a_client_book_column_is_reported(kb):
+    """A CSV column client_email would be both the client's e-mail and this factor's answer."""
+    kb.replace("factors.yaml", "\nfactors:\n",
+               "\nfactors:\n  client_email:\n    theme: people\n    type: bool\n    values: [false, true]\n"
+               "    label: {fr: \"Courriel\", en: \"E-mail\"}\n"
+               "    question: {fr: \"Écrit-il ?\", en: \"Does the client write?\"}\n"
+               "    choices:\n      false: {fr: \"Non\", en: \"No\"}\n      true: {fr: \"Oui\", en: \"Yes\"}\n"
+               "    why: {fr: \"Pour voir.\", en: \"To see.\"}\n")
+    where = kb.where("factors.yaml", "  client_email:")
+    assert f"{where}: factor 'client_email' has the name of a column of a client book (adieu portfolio), " \
+           "which could not tell them apart: rename the factor" in problems(kb.check())
+
+
 def test_factor_whose_question_can_never_be_asked_is_reported(kb):
     kb.replace("factors.yaml", "    ask_when:\n      - answer: payment_behaviour\n",
                "    ask_when:\n      - answer: payment_behaviour\n        is: on_time\n"
