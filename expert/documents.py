@@ -546,6 +546,8 @@ class Documents:
             "contract_days": terms.contract_days, "contract_end": contract_end,
             "reasonable_months": terms.reasonable_months, "reasonable_end": reasonable_end,
             "reasonable_applies": terms.applies, "years_known": terms.years_known,
+            # the contractual notice is at least the one the law expects (or none is expected)
+            "contract_covers": contract_end is not None and (reasonable_end is None or contract_end >= reasonable_end),
             "immediate": immediate, "grounds": [{"id": g["id"], "label": g.get("label", {})} for g in grounds],
             "default_days": settings.default_notice_days,
         }

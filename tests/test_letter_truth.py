@@ -196,11 +196,11 @@ def test_a_french_letter_under_english_law_writes_pounds_as_a_french_writer_does
 @pytest.mark.parametrize("language, jurisdiction, consequence, not_said", [
     # Code civil art. 1226: a mise en demeure says the creditor will be entitled to terminate,
     # in whichever language it is written.
-    ("en", "FR", "failing that, we would be entitled to terminate our contract.", "consider ending"),
-    ("fr", "FR", "à défaut, nous serions en droit de mettre fin à notre contrat.", "envisager de mettre fin"),
+    ("en", "FR", "failing that, we will be entitled to terminate our contract.", "consider ending"),
+    ("fr", "FR", "à défaut, nous serons en droit de résilier notre contrat.", "envisager de mettre fin"),
     # English law gives that right only where the contract or a serious breach does.
     ("en", "GB", "failing that, we will have to consider ending our contract.", "entitled to terminate"),
-    ("fr", "GB", "à défaut, nous devrons envisager de mettre fin à notre contrat.", "en droit de mettre fin"),
+    ("fr", "GB", "à défaut, nous devrons envisager de mettre fin à notre contrat.", "en droit de résilier"),
 ])
 def test_the_formal_demand_states_the_consequence_the_law_of_the_case_gives(
         advisor, documents, language, jurisdiction, consequence, not_said):
@@ -217,7 +217,7 @@ def test_the_consequence_under_a_jurisdiction_is_a_declared_wording_of_the_deman
 
     demand = documents.statements.by_id[("sentences", "address.unpaid")]
     assert set(demand.under) <= set(law_for(knowledge).jurisdictions)
-    english_under_french_law = "we would be entitled to terminate our contract"
+    english_under_french_law = "we will be entitled to terminate our contract"
     found = documents.statements.asserted_in(f"As of today, invoice F-7 remains unpaid, for a total of £1. I must "
                                              f"formally ask you to settle this amount by 1 May at the latest; failing "
                                              f"that, {english_under_french_law}.", "en")
@@ -238,3 +238,17 @@ def test_address_letter_after_a_written_warning_says_what_happens_if_nothing_cha
     assessment = advisor.assess(advisor.case(case))
     text = plain(documents.letter(assessment, "text", "address", today=TODAY).content)
     assert "Si la situation n'a pas évolué d'ici le 2 mai 2025, nous serons amenés à mettre fin à notre collaboration" in text
+
+
+@pytest.mark.parametrize("language, covers, shorter", [
+    ("fr", "couvre au moins", "est plus court que celui qu'attend la loi"),
+    ("en", "is at least as long as", "is shorter than the notice the law expects"),
+])
+def test_a_memo_never_calls_a_contractual_notice_shorter_than_the_law_expects_enough(
+        advisor, documents, language, covers, shorter):
+    case = {"language": language, "jurisdiction": "FR", **PARTIES,
+            "answers": {"abusive_to_staff": "abusive", "team_morale_impact": "severe", "issue_raised": "not_yet",
+                        "notice_period_days": 15, "relationship_years": 2, "work_in_progress": True}}
+    memo = plain(documents.memo(advisor.assess(advisor.case(case)), "md", today=TODAY).content)
+    assert covers not in memo and shorter in memo
+    assert "earlier letter amounted" not in memo and "précédent courrier valait" not in memo
