@@ -203,17 +203,27 @@ def _json_error(path: Path, error: json.JSONDecodeError) -> InputError:
     return InputError(path, f"invalid JSON: {error.msg} (column {error.colno})", line=error.lineno)
 
 
+DIGEST_FILES, DIGEST_BYTES = 100, 8 * MAX_BYTES   # beyond them a folder is not a rule base worth keeping
+
+
 def folder_digest(folder: Path) -> bytes | None:
     """A digest of every regular file under `folder`, names and bytes: two equal digests are
-    the same files. None when the folder or one of them cannot be read, or holds anything but
-    folders and regular files (a pipe is never opened: it could wait forever)."""
+    the same files. None when the folder or one of them cannot be read, when it holds anything
+    but folders and regular files (a pipe is never opened: it could wait forever; a linked
+    folder is not walked), or more than a rule base could (a home folder given by mistake is
+    not read through)."""
     digest = hashlib.blake2b(digest_size=32)
+    files = size = 0
     try:
         for where, folders, names in os.walk(folder, onerror=_raise):
+            if any(os.path.islink(os.path.join(where, name)) for name in folders):
+                return None
             folders.sort()
             for name in sorted(names):
                 path = os.path.join(where, name)
-                if not stat.S_ISREG(os.stat(path).st_mode):
+                status = os.stat(path)
+                files, size = files + 1, size + status.st_size
+                if not stat.S_ISREG(status.st_mode) or files > DIGEST_FILES or size > DIGEST_BYTES:
                     return None
                 with open(path, "rb") as handle:
                     content = handle.read()

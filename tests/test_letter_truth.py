@@ -252,3 +252,16 @@ def test_a_memo_never_calls_a_contractual_notice_shorter_than_the_law_expects_en
     memo = plain(documents.memo(advisor.assess(advisor.case(case)), "md", today=TODAY).content)
     assert covers not in memo and shorter in memo
     assert "earlier letter amounted" not in memo and "précédent courrier valait" not in memo
+
+
+@pytest.mark.parametrize("language, said, not_said", [
+    ("fr", "Si ces progrès ne se confirment pas", "Si la situation n'a pas évolué"),
+    ("en", "If this progress is not kept up", "If the situation has not changed"),
+])
+def test_a_client_who_improved_after_a_warning_is_not_told_nothing_has_changed(
+        advisor, documents, language, said, not_said):
+    case = {"language": language, **PARTIES,
+            "answers": {"abusive_to_staff": "rude", "issue_raised": "warned_in_writing",
+                        "behaviour_trend": "improving"}}
+    text = plain(documents.letter(advisor.assess(advisor.case(case)), "text", "address", today=TODAY).content)
+    assert said in text and not_said not in text

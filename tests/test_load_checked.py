@@ -67,3 +67,11 @@ def test_a_named_pipe_beside_the_rule_base_is_never_opened(copy):
     reader.join(20)
     assert not reader.is_alive(), "load_checked waited on the pipe"
     assert loaded["knowledge"].rules
+
+
+def test_a_folder_too_big_for_a_rule_base_is_not_read_through_to_be_kept(copy, monkeypatch):
+    import expert.files as files
+
+    monkeypatch.setattr(files, "DIGEST_FILES", 5)      # the shipped rule base has a dozen files
+    assert files.folder_digest(copy) is None
+    assert load_checked(copy) is not load_checked(copy)   # still loaded, only not kept
