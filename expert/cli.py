@@ -12,7 +12,7 @@ import shlex
 import shutil
 import sys
 
-from .errors import AdieuError, InterviewPaused, OutputExists, UsageError
+from .errors import AdieuError, InputError, InterviewPaused, OutputExists, UsageError
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
@@ -154,7 +154,7 @@ def run_assess(args) -> int:
     advisor = Advisor(args.knowledge, args.policy)
     assessment = advisor.assess(advisor.load_case(args.case))
     more = f"adieu assess {shlex.quote(args.case)} --explain"
-    sys.stdout.write(render(assessment, args.format, explain=args.explain, more=more))
+    _print(render(assessment, args.format, explain=args.explain, more=more))
     return 0
 
 
@@ -167,7 +167,7 @@ def run_knowledge_check(args) -> int:
     report = check(root, samples=SAMPLES if args.samples is None else args.samples, seed=args.seed)
     if report.problems:
         raise RuleBaseProblems(report.root, report.problems)
-    sys.stdout.write(report.summary())
+    _print(report.summary())
     return 0
 
 
@@ -205,7 +205,7 @@ def run_portfolio(args) -> int:
     finally:
         if bar is not None:
             bar.close()
-    sys.stdout.writelines(render(review, args.format))
+    _print(render(review, args.format))
     return review.status
 
 
@@ -272,17 +272,51 @@ def _deliver(args, rendered, what: str, assessment, documents) -> int:
     --force); the notes on stderr are in the case's language."""
     from .files import terminal_safe, write_atomic
 
+    if isinstance(rendered.content, bytes) and not args.output and sys.stdout.isatty():
+        raise UsageError(f"--format {args.format} is a binary file, not for the terminal: "
+                         f"write it with -o FILE", command=f"adieu {args.command}")
     for note in rendered.notes:
         print(terminal_safe(f"adieu: {documents.say(assessment.language, 'note', note=note)}"), file=sys.stderr)
     if args.output:
         write_atomic(args.output, rendered.content, force=args.force)
         print(terminal_safe(f"adieu: {documents.say(assessment.language, f'written_{what}', path=args.output)}"), file=sys.stderr)
-    elif isinstance(rendered.content, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(rendered.content)
     else:
-        sys.stdout.write(rendered.content)
+        _print(rendered.content)
     return 0
+
+
+STANDARD_OUTPUT = "standard output"
+
+
+def _print(content) -> None:
+    """Write a view to standard output: text, bytes (a PDF, a DOCX) or an iterable of lines.
+    A full disk or a device error is the user's one line naming the output, not an internal
+    error; the stream is then pointed at the null device, so that the interpreter's last
+    flush at exit does not fail a second time."""
+    try:
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+        elif isinstance(content, str):
+            sys.stdout.write(content)
+        else:
+            sys.stdout.writelines(content)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        _silence_stdout()
+        raise InputError(STANDARD_OUTPUT, f"cannot write: {error.strerror or error}") from None
+
+
+def _silence_stdout() -> None:
+    """What is left in stdout's buffer goes nowhere (the reader has gone, or the disk is full)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
 
 
 def _template(args):
@@ -354,6 +388,7 @@ def main(argv=None) -> int:
         print(f"adieu: {_said(args, 'terminated')}", file=sys.stderr)
         return EXIT_TERMINATED
     except BrokenPipeError:
+        _silence_stdout()
         return 0
     except Exception as error:  # a bug of ours: one line, unless debugging
         if os.environ.get("ADIEU_DEBUG"):

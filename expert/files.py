@@ -493,6 +493,28 @@ def make_folder(folder) -> Path:
     return folder
 
 
+def check_writable_folder(folder) -> None:
+    """Refuse at once a folder documents could not be written to (a file in its place, a
+    read-only disk, no permission), before any work is done for it: otherwise the failure
+    comes once per client, or at the end of an interview. A missing folder is judged by its
+    nearest existing parent, and not created here."""
+    folder = present = Path(folder)
+    try:
+        while not present.exists() and present.parent != present:
+            present = present.parent
+        is_folder = present.is_dir()
+    except OSError as error:    # a name too long for the system, say
+        raise InputError(folder, f"cannot create this folder: {error.strerror or error}") from None
+    if not is_folder:
+        raise InputError(folder, "exists and is not a folder (--out takes a folder)" if present == folder
+                         else "cannot create this folder: a file of that name is in the way")
+    try:
+        with tempfile.TemporaryFile(dir=present):
+            pass
+    except OSError as error:
+        raise InputError(folder, f"cannot write: {error.strerror or error}") from None
+
+
 def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     """Write through a temporary file and a rename: the old file or the new one, never half.
 
@@ -502,6 +524,8 @@ def write_atomic(path, content: str | bytes, force: bool = False) -> Path:
     file (.NAME.*.tmp) is used and removed on any error or Ctrl-C. Only a regular file is
     ever replaced (see _write_through).
     """
+    if isinstance(path, str) and path.endswith(("/", os.sep)):
+        raise InputError(path, "names a folder (it ends with a slash): expected the file's name")
     path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     target = _existing_target(path)

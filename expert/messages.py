@@ -199,9 +199,9 @@ def error_message(error, language: str) -> str:
     language for a file they gave; the rule base's errors, meant for its authors, stay as
     written, and so does any error whose text is already the user's language."""
     if isinstance(error, InputError) and not isinstance(error, KnowledgeError):
-        detail = translate(error.detail, language)
-        if detail != error.detail:
-            return str(InputError(error.file, detail, key=error.key, line=error.line))
+        detail, file = translate(error.detail, language), translate(error.file, language)
+        if (detail, file) != (error.detail, error.file):
+            return str(InputError(file, detail, key=error.key, line=error.line))
     if isinstance(error, OutputExists):
         return str(InputError(error.file, translate(error.detail, language)))
     if isinstance(error, UsageError) and error.command:

@@ -38,7 +38,7 @@ from .case import BOOK_COLUMNS, DETAILS, Case, case_from_data, detail_data, deta
 from .conditions import PolicyValue
 from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
 from .explain import primary_attribute, worst_problems
-from .files import make_folder, open_regular, printable, refuse_non_text, slugify, terminal_safe, write_atomic
+from .files import check_writable_folder, make_folder, open_regular, printable, refuse_non_text, slugify, terminal_safe, write_atomic
 from .knowledge import Knowledge
 from .messages import DEFAULT_LANGUAGE, LANGUAGES, messages
 from .policy import Policy
@@ -387,12 +387,15 @@ class Reviewer:
             where = f"{self.columns.path}:{line}" if self.columns is not None else item
             return Notice(self._said("row_skipped", f"{where}: {error}"), EXIT_ENGINE_FAILED)
         summary = self.summarise(line, None if self.columns is not None else item, assessment)
+        files = None
         try:
-            notes = self.write_documents(assessment, summary)
+            files, notes = self.documents_of(assessment)
+            self.write_documents(files, summary)
         except OutputExists as error:
             return _Stop(str(error), error.status, error.file)
         except InputError as error:
-            return Notice(self._said("no_documents", self._on_row(error, line)), EXIT_ROWS_FAILED, summary)
+            said = self._on_row(error, line) if files is None else self._on_written(error, line)
+            return Notice(self._said("no_documents", said), EXIT_ROWS_FAILED, summary)
         except AdieuError as error:
             return _Stop(str(error), error.status)
         if notes:
@@ -414,6 +417,13 @@ class Reviewer:
         if self.columns is None:
             return error
         return InputError(error.file, error.detail, key=_column(error.key), line=line)
+
+    def _on_written(self, error: InputError, line) -> str:
+        """A document that could not be written: the row's place, then the file and why."""
+        from .messages import error_message
+
+        said = error_message(error, self.language)
+        return said if self.columns is None else f"{self.columns.path}:{line}: {said}"
 
     def summarise(self, line, source, assessment) -> Summary:
         return self._summary(line, source, assessment.case, self._outcome(assessment.reasoning))
@@ -443,18 +453,20 @@ class Reviewer:
         client = case.client.get("name") or (Path(source).stem if source else "")  # "": a row without a name
         return Summary(line, source, client, outcome[0], share, outcome[1], case.language)
 
-    def write_documents(self, assessment, summary: Summary) -> list:
-        """Each client's memo and letter, next to the others in the --out folder; returns
-        the notes that come with them (e.g. a notice period assumed)."""
+    def documents_of(self, assessment) -> tuple:
+        """A client's memo and letter, and the notes that come with them (e.g. a notice
+        period assumed)."""
         from .documents import documents_for
 
         if self._documents is None:
             self._documents = documents_for(self.knowledge)
+        return self._documents.client_files(assessment, extra=self.formats)
+
+    def write_documents(self, files, summary: Summary) -> None:
+        """Each client's documents, next to the others in the --out folder."""
         stem = document_stem(summary)
-        files, notes = self._documents.client_files(assessment, extra=self.formats)
         for name, content, _ in files:
             write_atomic(self.out / f"{stem}.{name}", content, force=self.force)
-        return notes
 
 
 def document_stem(summary: Summary) -> str:
@@ -567,14 +579,8 @@ def review_portfolio(path, knowledge: Knowledge, policy: Policy, jobs: int = 1, 
     """
     columns, tasks = open_input(path, knowledge)
     if out is not None:
-        folder = Path(out)
-        try:
-            in_the_way = folder.exists() and not folder.is_dir()
-        except OSError as error:  # a name too long for the system, say
-            raise InputError(folder, f"cannot create this folder: {error.strerror or error}") from None
-        if in_the_way:
-            raise InputError(folder, "exists and is not a folder (--out takes a folder)")
-        make_folder(folder)
+        check_writable_folder(out)
+        make_folder(out)
     review = Review(knowledge, policy, str(path))
     with _collector_spared():
         results = run(tasks, (knowledge, policy, columns, None if out is None else str(out), force,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..case import PARTIES, case_from_data
 from ..errors import AdieuError, InputError, UsageError
-from ..files import read_document
+from ..files import check_writable_folder, read_document
 from ..checker import load_checked
 from ..knowledge import Knowledge
 from ..messages import locale_language
@@ -80,6 +80,8 @@ def _interview(knowledge_dir, out, force, resume, answers, policy, language, pla
     where["session"] = session
     if out:
         session.out = str(Path(out).absolute())    # not resolved: a symlink loop is the reader's to report
+    if session.out:
+        check_writable_folder(session.out)      # now, not after all the questions
     if policy:
         session.policy = str(Path(policy).absolute())
     advisor = Advisor(knowledge=knowledge, policy=load_policy(knowledge, session.policy))
