@@ -95,8 +95,10 @@ class Assessment:
     def explanation(self) -> explain.Explanation:
         """The plain explanation every view reads (built once, on first use)."""
         if self._explanation is None:
+            from .law import law_for
+
             self._explanation = explain.explain(self.knowledge, self.reasoning, self.language, self.changes,
-                                                self.unknowns)
+                                                self.unknowns, law_for(self.knowledge).jurisdiction_of(self.case))
         return self._explanation
 
     def how(self) -> list:

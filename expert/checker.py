@@ -144,6 +144,7 @@ def static_problems(knowledge: Knowledge) -> list:
     conditions = Conditions(knowledge)
     problems = []
     problems += _finding_problems(knowledge, places)
+    problems += _source_problems(knowledge, places)
     problems += _factor_problems(knowledge, places, conditions)
     problems += _rule_problems(knowledge, conditions)
     problems += _outcome_problems(knowledge, places, conditions)
@@ -166,6 +167,18 @@ def _finding_problems(knowledge: Knowledge, places) -> list:
                                            f"finding '{finding.id}' is used by no rule: no condition names it, "
                                            f"nor 'any' finding of category {finding.category}"))
     return problems
+
+
+def _source_problems(knowledge: Knowledge, places) -> list:
+    """A legal source's `law` must be a jurisdiction of the rule base's law.yaml, or the
+    source would silently never be cited."""
+    from .law import law_for
+
+    known = law_for(knowledge).jurisdictions
+    return [places.problem("sources.yaml", ("sources", name, "law"),
+                           f"source '{name}': law: expected one of {', '.join(known)}, got {source['law']!r}")
+            for name, source in knowledge.sources.items()
+            if isinstance(source, dict) and "law" in source and source["law"] not in known]
 
 
 def _may_match(condition, finding, knowledge: Knowledge) -> bool:

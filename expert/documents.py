@@ -451,7 +451,7 @@ class Documents:
                     for attribute, outcome in e.outcomes.items()}
         answers = dict(a.case.answers)
         law = law_for(k)
-        code = a.case.jurisdiction or self.settings.jurisdiction_for(lang)
+        code = law.jurisdiction_of(a.case)
         law.check_date(today, "--date")
         plan = self.planned_kind(a)
         reassess_days = self.settings.reassess_days.get(kind if kind in self.settings.reassess_days else plan)
@@ -612,7 +612,6 @@ class _Settings:
         self.years_factor = self._get(notice, ("notice", "years_factor"), str) if "years_factor" in notice else None
         self.default_notice_days = self._get(notice, ("notice", "default_days"), int)
         self.immediate = tuple(self._get(notice, ("notice", "immediate"), list)) if "immediate" in notice else ()
-        self.jurisdictions = self._mapping(data, ("jurisdiction",))
         timing = self._mapping(data, ("timing",))
         self.reply_days = self._get(timing, ("timing", "reply_days"), int)
         self.receipt_days = self._mapping(timing, ("timing", "receipt_days"))
@@ -666,9 +665,6 @@ class _Settings:
                     self._fail(("details", kind, index), "expected when: {factor: value} and languages: [fr, ...]")
                 details[kind].append((entry["detail"], when, tuple(languages) if languages else None))
         return details
-
-    def jurisdiction_for(self, language: str) -> str:
-        return self.jurisdictions[language]
 
     def format_date(self, value: date, lang: str) -> str:
         """A date in the language's pattern (Babel/CLDR), `first_of_month` for the 1st."""

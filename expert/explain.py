@@ -214,10 +214,14 @@ class Explanation:
 
 
 def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_found=None,
-            unknowns_found=None) -> Explanation:
+            unknowns_found=None, jurisdiction: str | None = None) -> Explanation:
     """The explanation of one reasoning; `changes_found` (explain.changes) adds what would
-    change the verdict, `unknowns_found` (explain.unknowns) the unknowns."""
+    change the verdict, `unknowns_found` (explain.unknowns) the unknowns. Under a
+    `jurisdiction`, a legal source of another law is not cited (Law.applies)."""
+    from .law import law_for
+
     k, lang = knowledge, language
+    law = law_for(k) if jurisdiction is not None else None
     primary = primary_attribute(k)
     verdict = dict(reasoning.verdict)
     outcomes = {attribute: {
@@ -238,7 +242,7 @@ def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_f
             "severity": firing.conclusion.get("severity"),
             "attribute": firing.conclusion.get("attribute"),
             "sources": [{"id": s.source, "title": _source_title(k, s.source), "passage": s.passage}
-                        for s in rule.sources],
+                        for s in rule.sources if law is None or law.applies(k.sources.get(s.source), jurisdiction)],
         })
     findings = [{
         "finding": name, "category": k.findings[name].category, "severity": severity,

@@ -61,6 +61,9 @@ class Law:
             raise LawError(f"{self.path}: no jurisdictions")
         for code, spec in self.jurisdictions.items():
             self._check(code, spec)
+        self.by_language = data.get("by_language") or {}
+        if not isinstance(self.by_language, dict) or not set(self.by_language.values()) <= set(self.jurisdictions):
+            raise LawError(f"{self.path}: by_language: expected a jurisdiction of jurisdictions for each language")
 
     def _check(self, code, spec):
         def fail(message):
@@ -87,6 +90,16 @@ class Law:
 
     def has(self, code: str) -> bool:
         return code in self.jurisdictions
+
+    def jurisdiction_of(self, case) -> str:
+        """The law of a case: the one it names, else its language's (by_language), else the
+        first of jurisdictions."""
+        return case.jurisdiction or self.by_language.get(case.language) or next(iter(self.jurisdictions))
+
+    def applies(self, source: dict | None, code: str) -> bool:
+        """Whether a source of sources.yaml may be cited under the law `code`: a legal source
+        that names its law (`law: FR`) is cited only there."""
+        return not isinstance(source, dict) or source.get("law") in (None, code)
 
     def notice(self, code: str, contract_days, years) -> Notice:
         """The contractual notice next to the one the law expects for `years` of relationship."""

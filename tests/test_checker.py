@@ -112,6 +112,12 @@ def test_rule_without_sources_is_refused(kb):
         f"{where}: rule 'keep.nothing_warrants_action': no sources (cite the article and passage it encodes)"]
 
 
+def test_a_legal_source_of_a_law_the_rule_base_does_not_have_is_refused(kb):
+    kb.replace("sources.yaml", "    law: FR\n", "    law: FRA\n")
+    where = kb.where("sources.yaml", "law: FRA")
+    assert problems(kb.check()) == [f"{where}: source 'code-civil-1226': law: expected one of FR, GB, got 'FRA'"]
+
+
 def test_rule_citing_a_source_missing_from_the_index_names_it(kb):
     kb.replace("rules/recommendation.yaml",
                "    then: {recommendation: keep, priority: 0}\n    sources:\n      - source: comment-renvoyer\n",

@@ -135,3 +135,22 @@ def test_dates_outside_the_calendar_bounds_are_refused(advisor, documents):
     assessment = advisor.assess(advisor.case({"language": "fr", **PARTIES, "answers": BASE}))
     with pytest.raises(InputError):
         documents.letter(assessment, "text", "termination", today=date(2999, 1, 1))
+
+
+# A client who has not paid and has only been spoken to: the reason for a formal demand first
+# cites the French Code civil under French law only.
+NOT_YET_WRITTEN = {"payment_behaviour": "unpaid_invoices", "issue_raised": "discussed", "behaviour_trend": "stable"}
+
+
+@pytest.mark.parametrize("language,jurisdiction,cited", [
+    ("fr", None, True), ("en", "FR", True), ("en", None, False), ("fr", "GB", False)])
+def test_the_french_code_civil_is_cited_only_under_french_law(advisor, documents, language, jurisdiction, cited):
+    data = {"language": language, **PARTIES, "answers": NOT_YET_WRITTEN}
+    if jurisdiction:
+        data["jurisdiction"] = jurisdiction
+    assessment = advisor.assess(advisor.case(data))
+    reason = next(r for r in assessment.explanation().reasons if r["rule"] == "address.formal_demand_first")
+    assert ("code-civil-1226" in [s["id"] for s in reason["sources"]]) is cited
+    assert "comment-renvoyer" in [s["id"] for s in reason["sources"]], "the article's reason still stands"
+    memo = documents.memo(assessment, "md", today=TODAY).content
+    assert ("1226" in memo) is cited
