@@ -484,7 +484,7 @@ def test_letter_command_for_a_client_to_keep_writes_nothing_and_says_why(adieu, 
 def test_letter_command_writes_the_kind_asked_for_even_against_the_recommendation(adieu):
     result = adieu("letter", GOLDEN / "cases" / "en-keep.yaml", "--kind", "termination", "--date", "2025-03-03")
     assert result.returncode == 0, result.stderr
-    assert "Ending our collaboration" in result.stdout
+    assert "Termination of our services" in result.stdout
 
 
 @pytest.mark.parametrize("args,expected", [

@@ -488,7 +488,7 @@ def test_a_termination_for_unpaid_invoices_asks_their_amount_and_numbers_and_the
                                 "place": "Villeurbanne", "address": "4 place Grandclément\n69100 Villeurbanne"}
     letter = " ".join((run.result["folder"] / "letter.txt").read_text(encoding="utf-8").split())
     letter = letter.replace("\u202f", " ").replace("\u00a0", " ")
-    assert "(n° F-2024-118 et F-2025-004, d’un total de 4 250,50 €)" in letter
+    assert "(factures n° F-2024-118 et F-2025-004, d’un total de 4 250,50 €)" in letter
     assert "Par un précédent courrier du 15 janvier 2025" in letter
     assert "Villeurbanne, le " in letter and "4 place Grandclément 69100 Villeurbanne" in letter
     assert "[adresse postale du client]" in letter          # left empty: the letter shows its blank

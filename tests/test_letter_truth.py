@@ -229,7 +229,7 @@ def test_termination_to_a_client_who_owes_money_settles_what_is_owed_first(advis
     text = " ".join(documents.letter(advisor.assess(advisor.case(case)), "text", "termination",
                                      today=TODAY).content.split())
     assert "vous sera remboursée" not in text
-    assert "une fois les factures en attente réglées" in text and "sera déduite de ce solde" in text
+    assert "une fois les sommes dues réglées" in text and "sera déduite de ce solde" in text
 
 
 def test_address_letter_after_a_written_warning_says_what_happens_if_nothing_changes(advisor, documents):
@@ -265,3 +265,29 @@ def test_a_client_who_improved_after_a_warning_is_not_told_nothing_has_changed(
                         "behaviour_trend": "improving"}}
     text = plain(documents.letter(advisor.assess(advisor.case(case)), "text", "address", today=TODAY).content)
     assert said in text and not_said not in text
+
+
+@pytest.mark.parametrize("language,invoices,letter_says,memo_says", [
+    ("fr", ["F-7"], "(facture n° F-7, d'un total de", "(facture F-7)"),
+    ("fr", ["F-7", "F-8"], "(factures n° F-7 et F-8, d'un total de", "(factures F-7 et F-8)"),
+    ("en", ["INV-7"], "(invoice INV-7, totalling", "(invoice INV-7)"),
+    ("en", ["INV-7", "INV-8"], "(invoices INV-7 and INV-8, totalling", "(invoices INV-7 and INV-8)"),
+])
+def test_a_termination_names_one_unpaid_invoice_in_the_singular(advisor, documents, language, invoices,
+                                                                letter_says, memo_says):
+    case = {"language": language, **PARTIES, "unpaid": {"amount": 900, "invoices": invoices},
+            "answers": {"payment_behaviour": "unpaid_invoices", "issue_raised": "warned_in_writing",
+                        "behaviour_trend": "stable"}}
+    assessment = advisor.assess(advisor.case(case))
+    assert letter_says in plain(documents.letter(assessment, "text", "termination", today=TODAY).content)
+    assert memo_says in plain(documents.memo(assessment, "md", today=TODAY).content)
+
+
+def test_what_the_memo_asks_of_the_client_is_not_written_to_the_client(advisor, documents):
+    """The asks are read in the memo too, where "you" is the user: none may say "your team"."""
+    for language in ("fr", "en"):
+        case = {"language": language, **PARTIES,
+                "answers": {"abusive_to_staff": "rude", "team_morale_impact": "some", "issue_raised": "not_yet"}}
+        memo = plain(documents.memo(advisor.assess(advisor.case(case)), "md", today=TODAY).content)
+        assert ("ménage notre équipe" if language == "fr" else "fair on our team") in memo
+        assert "qui vous accompagne" not in memo and "look after you" not in memo

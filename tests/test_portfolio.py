@@ -434,7 +434,7 @@ def test_a_books_letter_details_columns_reach_each_clients_letter(adieu, tmp_pat
     letter = letter.replace("\u202f", " ").replace("\u00a0", " ")
     assert "Résiliation du contrat n° CT-2021-07 du 1er septembre 2021" in letter
     assert "Par un précédent courrier du 15 janvier 2025" in letter
-    assert "(n° F-2024-118 et F-2025-004, d’un total de 1 250,50 €)" in letter
+    assert "(factures n° F-2024-118 et F-2025-004, d’un total de 1 250,50 €)" in letter
     assert "8 avenue Foch 69006 Lyon" in letter and "Villeurbanne, le " in letter
 
 
