@@ -23,32 +23,34 @@ NUMBER = re.compile(r"^([+-]?\d+)(?:[.,](\d+))?%?$")   # 12  12.5  12,5  12 %  (
 SPACES = re.compile(r"[\s\u00a0\u202f]+")               # a thousands separator or before the %
 
 
-def from_data(factor, value, fail):
-    """The answer converted to the factor's type, or `fail(message)` with what was expected."""
+def from_data(factor, value, fail, shown: str | None = None):
+    """The answer converted to the factor's type, or `fail(message)` with what was expected;
+    `shown`: the value as the user wrote it, when it was read from text."""
     if factor.type == "bool":
         if isinstance(value, bool):
             return value
-        fail(f"expected true or false, got {quote(value)}")
+        fail(f"expected true or false, got {shown or quote(value)}")
     if factor.type == "choice":
         if isinstance(value, bool) and not any(isinstance(v, bool) for v in factor.values):
             # YAML 1.1 reads a bare `no` or `yes` as a boolean.
             value = {False: "no", True: "yes"}[value]
         if isinstance(value, str) and value in factor.values:
             return value
-        fail(f"expected one of {', '.join(map(show, factor.values))}, got {quote(value)}")
+        fail(f"expected one of {', '.join(map(show, factor.values))}, got {shown or quote(value)}")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        fail(f"expected a number from {factor.minimum:g} to {factor.maximum:g}, got {quote(value)}")
+        fail(f"expected a number from {factor.minimum:g} to {factor.maximum:g}, got {shown or quote(value)}")
     if factor.type == "integer":
         if value != int(value):
-            fail(f"expected a whole number from {factor.minimum:g} to {factor.maximum:g}, got {quote(value)}")
+            fail(f"expected a whole number from {factor.minimum:g} to {factor.maximum:g}, got {shown or quote(value)}")
         value = int(value)
     if not factor.minimum <= value <= factor.maximum:
-        fail(f"expected a number from {factor.minimum:g} to {factor.maximum:g}, got {quote(value)}")
+        fail(f"expected a number from {factor.minimum:g} to {factor.maximum:g}, got {shown or quote(value)}")
     return value
 
 
 def from_text(factor, text: str, fail):
-    """What a person typed or a cell holds ("12,5 %", "oui", "on_time"), as the factor's answer."""
+    """What a person typed or a cell holds ("12,5 %", "oui", "on_time"), as the factor's answer;
+    a refusal shows the text as typed, not the number read from it."""
     text = text.strip()
     if factor.type == "bool":
         word = text.lower()
@@ -63,6 +65,7 @@ def from_text(factor, text: str, fail):
         if number and len(number.group(1).lstrip("+-0")) <= MAX_DIGITS:
             whole, decimals = number.groups()
             value = float(f"{whole}.{decimals[:MAX_DIGITS]}") if decimals else int(whole)
+            return from_data(factor, value, fail, shown=quote(text))
     return from_data(factor, value, fail)
 
 
@@ -81,5 +84,6 @@ def quote(value) -> str:
     if isinstance(value, (dict, list)):
         return "a " + type(value).__name__.replace("dict", "mapping")
     if isinstance(value, float):
-        return f"{value:g}"
+        shown = repr(value)     # as written: 1250.505, not 1250.51; 1000000.0, not 1e+06
+        return shown if len(shown) <= 20 else f"{value:.6g}"
     return printable(show(value), 40)

@@ -86,6 +86,25 @@ def test_a_bad_detail_is_refused_naming_the_key(advisor, section, key, value, ex
     assert f"{section}.{key}" in str(raised.value) and expected in str(raised.value)
 
 
+@pytest.mark.parametrize("data,expected", [
+    ({"unpaid": {"amount": 1250.505}}, "got 1250.505"),                  # not 1250.51: that would be allowed
+    ({"answers": {"revenue_share": 1e6}}, "got 1000000.0"),             # not 1e+06
+    ({"answers": {"revenue_share": 100.25}}, "got 100.25"),
+])
+def test_a_refused_number_is_shown_as_written(advisor, data, expected):
+    with pytest.raises(InputError) as raised:
+        advisor.case({"language": "fr", **data})
+    assert str(raised.value).endswith(expected)
+
+
+def test_a_refused_cell_is_shown_as_typed(adieu, tmp_path):
+    book = tmp_path / "book.csv"
+    book.write_text('client_name,revenue_share\nDupont,"150,5 %"\n', encoding="utf-8")
+    done = adieu("portfolio", book)
+    assert done.stderr == (f"adieu: {book}:2: revenue_share: expected a number from 0 to 100, got '150,5 %' "
+                           f"(row skipped)\n")
+
+
 def test_a_bad_detail_in_a_file_names_the_file_the_line_and_the_key(adieu, tmp_path):
     path = tmp_path / "case.yaml"
     path.write_text(FULL.replace('date: "2021-09-01"', 'date: "1st September"'), encoding="utf-8")
