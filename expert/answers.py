@@ -59,7 +59,7 @@ def from_text(factor, text: str, fail):
         fail(f"expected true or false ({', '.join(TRUE_WORDS)} / {', '.join(FALSE_WORDS)}), got {text[:40]!r}")
     value = text
     if factor.type in NUMBER_TYPES:
-        number = NUMBER.match(SPACES.sub("", text))
+        number = NUMBER.match(SPACES.sub("", text)) or NUMBER.match(SPACES.sub("", _without_unit(factor, text)))
         # Beyond MAX_DIGITS a number is a mistake (and 5,000 digits cannot even be converted):
         # it stays text, which from_data refuses with the range the factor expects.
         if number and len(number.group(1).lstrip("+-0")) <= MAX_DIGITS:
@@ -67,6 +67,14 @@ def from_text(factor, text: str, fail):
             value = float(f"{whole}.{decimals[:MAX_DIGITS]}") if decimals else int(whole)
             return from_data(factor, value, fail, shown=quote(text))
     return from_data(factor, value, fail)
+
+
+def _without_unit(factor, text: str) -> str:
+    """ "30 jours", "30 days": the factor's unit, in any language, may follow the number."""
+    for unit in sorted({factor.unit(lang) for lang in LANGUAGES} if factor.unit else (), key=len, reverse=True):
+        if unit and text.lower().endswith(unit.lower()):
+            return text[:-len(unit)]
+    return text
 
 
 def show(value) -> str:

@@ -267,3 +267,21 @@ def test_a_bad_detail_in_documents_yaml_names_its_place(tmp_path):
                         encoding="utf-8")
     with pytest.raises(TemplateError, match=r"documents\.yaml:\d+: details\.termination\.4: expected one of"):
         Documents(templates)
+
+
+@pytest.mark.parametrize("typed,expected", [("30 jours", 30), ("30 days", 30), ("45", 45), ("30jours", 30)])
+def test_a_number_with_its_unit_reads_the_same_in_a_cell_as_in_the_interview(knowledge, typed, expected):
+    """One parser for typed answers: a CSV cell accepts what the interview accepts."""
+    from expert.answers import from_text
+
+    def fail(message):
+        raise AssertionError(message)
+
+    assert from_text(knowledge.factors["notice_period_days"], typed, fail) == expected
+
+
+def test_a_client_book_cell_may_give_the_notice_with_its_unit(adieu, tmp_path):
+    book = tmp_path / "book.csv"
+    book.write_text("client_name,notice_period_days,payment_behaviour\nDupont,30 jours,on_time\n", encoding="utf-8")
+    done = adieu("portfolio", book, "--format", "json")
+    assert done.returncode == 0 and done.stderr == "", done.stderr

@@ -318,20 +318,12 @@ class Interview:
         return ("answer", self._number(factor, text))
 
     def _number(self, factor, text: str):
-        """What was typed ("12", "12,5", "12 %", "30 jours") as the factor's number, or ValueError.
-        The factor's unit, in any language, may follow the number."""
-        cleaned = text.strip()
-        for unit in sorted({factor.unit(lang) for lang in LANGUAGES} if factor.unit else (), key=len, reverse=True):
-            if cleaned.lower().endswith(unit.lower()):
-                cleaned = cleaned[:-len(unit)]
-                break
-        if not answers.NUMBER.match(answers.SPACES.sub("", cleaned)):
-            raise ValueError(text)
-
+        """What was typed ("12", "12,5", "12 %", "30 jours") as the factor's number, or ValueError
+        (answers.from_text reads it, as it reads a CSV cell)."""
         def fail(message):
             raise ValueError(message)
 
-        return answers.from_text(factor, cleaned, fail)
+        return answers.from_text(factor, text, fail)
 
     def _ask_gate(self, step: Step) -> bool:
         """One check for a theme: is each of these at its best? True = yes, all of them."""
