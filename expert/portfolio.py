@@ -152,6 +152,9 @@ def _open_csv(path: Path):
         raise
 
 
+EXCEL_SEPARATOR = re.compile(r"sep=([,;\t|])", re.IGNORECASE)
+
+
 class Unreadable(NamedTuple):
     """A row the CSV reader could not split into cells (a cell over the field limit, a stray
     quote): reported and skipped like any bad row, the rows after it still reviewed."""
@@ -164,21 +167,26 @@ def _numbered_rows(handle, path: Path):
     an Unreadable for a row that cannot be read. An unreadable header, or a quote left open
     at the end of the file, stops everything: no row after it could be trusted."""
     first = handle.readline()
-    delimiter = max(",;\t", key=first.count) if first.strip() else ","
+    skipped = 0
+    declared = EXCEL_SEPARATOR.fullmatch(first.rstrip("\r\n"))
+    if declared:    # Excel's first line "sep=;" names the delimiter; the header follows
+        delimiter, skipped, first = declared.group(1), 1, handle.readline()
+    else:
+        delimiter = max(",;\t", key=first.count) if first.strip() else ","
     reader = csv.reader(itertools.chain([first], handle), delimiter=delimiter, strict=True)
-    previous = 0
+    previous = skipped
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            start, previous = previous + 1, reader.line_num
-            if start == 1 or "unexpected end of data" in str(error):
-                raise InputError(path, f"unreadable CSV: {error}", line=reader.line_num) from None
+            start, previous = previous + 1, reader.line_num + skipped
+            if start == 1 + skipped or "unexpected end of data" in str(error):
+                raise InputError(path, f"unreadable CSV: {error}", line=previous) from None
             yield start, Unreadable(f"unreadable CSV: {error}")
             continue
-        start, previous = previous + 1, reader.line_num
+        start, previous = previous + 1, reader.line_num + skipped
         if any(map(str.strip, cells)):  # not a blank row
             yield start, cells
 

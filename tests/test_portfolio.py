@@ -450,3 +450,15 @@ def test_a_bad_letter_detail_cell_skips_its_row_naming_the_line_and_the_column(a
     assert done.returncode == 1
     assert done.stderr.startswith(f"adieu: {book}:2: {expected}") and len(done.stderr.splitlines()) == 1
     assert json.loads(done.stdout)["assessed"] == 1
+
+
+def test_an_excel_export_that_names_its_separator_on_the_first_line_is_read(adieu, tmp_path):
+    """Excel writes "sep=;" above the header when asked to: the rows keep their line numbers."""
+    book = tmp_path / "book.csv"
+    book.write_text("sep=;\nclient_name;revenue_share;payment_behaviour\nDupont;12,5;on_time\nMartin;150;on_time\n",
+                    encoding="utf-8")
+    done = adieu("portfolio", book, "--format", "csv")
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[1].startswith(f"1,3,{book},Dupont,")
+    assert done.stderr == (f"adieu: {book}:4: revenue_share: expected a number from 0 to 100, got '150' "
+                           f"(row skipped)\n")
