@@ -462,3 +462,13 @@ def test_an_excel_export_that_names_its_separator_on_the_first_line_is_read(adie
     assert done.stdout.splitlines()[1].startswith(f"1,3,{book},Dupont,")
     assert done.stderr == (f"adieu: {book}:4: revenue_share: expected a number from 0 to 100, got '150' "
                            f"(row skipped)\n")
+
+
+@pytest.mark.parametrize("name", ["case.yaml", "case.json", "CASE.YML"])
+def test_a_single_case_file_given_as_a_client_book_says_so(adieu, tmp_path, name):
+    case = tmp_path / name
+    case.write_text("language: fr\nanswers: {}\n", encoding="utf-8")
+    done = adieu("portfolio", case)
+    assert done.returncode == 2
+    assert done.stderr == (f"adieu: {case}: is a case file, not a client book: give a CSV export or a folder "
+                           f"of case files (for one case: adieu assess FILE)\n")
