@@ -20,7 +20,10 @@ read again before anyone relies on them:
   the ruleset and each fact is the text that was asserted: the rule's name (all of one length,
   compiler.rule_name) and a finding's position are sliced out without decoding;
 - how the C engine keys a state's facts (state.c: `calculateId`, `storeMessage`): by a
-  32-bit hash of the fact's id, so that two different facts can collide; `assert_anew`.
+  32-bit hash of the fact's id, so that two different facts can collide; `assert_anew`;
+- how it keeps states (state.c: `createStateNode`, `deleteStateNode`, the pool macros): a
+  state's action context is left uninitialised and freed when the state is deleted; see
+  `Ruleset._prime`.
 
 A case's run calls the C engine a few dozen times (an assertion per finding, a call per
 activation), so `Ruleset.calls` hands the engine these functions bound to the handle, with no
@@ -45,6 +48,9 @@ decode = json.JSONDecoder().scan_once  # json.loads minus two layers of Python w
 
 
 RETRIES = 3  # fresh ids tried for a fact refused as already stored (one is all it takes)
+
+PRIMER = "adieu.primer"  # the adapter's own rule and fact type (Ruleset._prime)
+PRIMED_SLOTS = 7         # the state pool's first slots (state.c: MAX_STATE_NODES 8, slot 0 unused)
 
 
 def assert_anew(assert_fact, text: str, key: str) -> tuple:
@@ -81,7 +87,38 @@ class Ruleset:
     def __init__(self, name: str, definition: dict):
         rules = {rule: {key: value for key, value in body.items() if key != "run"}
                  for rule, body in definition.items()}
+        if PRIMER in rules:
+            raise ValueError(f"{PRIMER!r} is the adapter's own rule name")
+        rules[PRIMER] = {"all": [{"m": {"t": PRIMER}}]}
         self._handle = _engine.create_ruleset(name, json.dumps(rules, ensure_ascii=False))
+        try:
+            self._prime()
+        except BaseException:
+            self.close()
+            raise
+
+    def _prime(self):
+        """Leave every state slot of a new ruleset with a clean action context.
+
+        durable-rules 2.0.28 does not initialise a new state's action context (state.c,
+        createStateNode) yet frees it when the state is deleted (deleteStateNode): deleting a
+        state that never took an activation (a case stored by a rule that then had nothing to
+        fire) frees whatever the memory held, and the process aborts ("free(): invalid
+        pointer"). Completing an activation clears the context (events.c, freeActionContext),
+        deleting a state clears it too, and a deleted state's slot is the next one used. So a
+        state in each of the pool's first slots takes and completes an activation of the
+        adapter's own rule, which no other fact matches, and is deleted: from then on every
+        slot a case can get (one case at a time) starts clean."""
+        sids = [f"{PRIMER}.{slot}" for slot in range(PRIMED_SLOTS)]
+        for sid in sids:
+            status, state = _engine.assert_fact(self._handle, encode({"t": PRIMER, "sid": sid}))
+            if status != STORED:
+                raise RuntimeError(f"durable-rules refused the ruleset's primer: {REFUSED.get(status, status)}")
+            started = _engine.start_action_for_state(self._handle, state)
+            while started:
+                started = _engine.complete_and_start_action(self._handle, state)
+        for sid in sids:
+            _engine.delete_state(self._handle, sid)
 
     @property
     def closed(self) -> bool:

@@ -53,8 +53,35 @@ def read_document(path, max_bytes: int = MAX_BYTES) -> Document:
     path = Path(path)
     text = read_text(path, max_bytes)
     if path.suffix.lower() == ".json":
-        return Document(str(path), _parse_json(path, text))
+        return Document(str(path), _parse_json(path, text), _json_lines(text))
     return _parse_yaml(path, text)
+
+
+def _json_lines(text: str) -> dict:
+    """The line of every key path of a JSON document, so that its errors name a line as a
+    YAML file's do. JSON is written in YAML's flow style, so YAML's composer places its
+    nodes; where it cannot (a JSON oddity YAML refuses), the errors name no line."""
+    loader = (FastStrictLoader or StrictLoader)(text)
+    lines: dict = {}
+    try:
+        pending = [((), loader.get_single_node())]
+        while pending:
+            keys, node = pending.pop()
+            if isinstance(node, yaml.MappingNode):
+                children = [(keys + (key.value,), value, key) for key, value in node.value
+                            if isinstance(key, yaml.ScalarNode)]
+            elif isinstance(node, yaml.SequenceNode):
+                children = [(keys + (index,), item, item) for index, item in enumerate(node.value)]
+            else:
+                continue
+            for place, child, mark in children:
+                lines.setdefault(place, mark.start_mark.line + 1)
+                pending.append((place, child))
+    except Exception:
+        return {}
+    finally:
+        loader.dispose()
+    return lines
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:

@@ -112,11 +112,11 @@ def open_input(path, knowledge: Knowledge):
         return None, _folder_tasks(path)
     if not found:
         raise InputError(path, "no such file or folder")
-    if path.name.lower().endswith(CASE_SUFFIXES):
-        raise InputError(path, "is a case file, not a client book: give a CSV export or a folder of case "
-                               "files (for one case: adieu assess FILE)")
     handle = _open_csv(path)
     try:
+        if path.name.lower().endswith(CASE_SUFFIXES):
+            raise InputError(path, "is a case file, not a client book: give a CSV export or a folder of case "
+                                   "files (for one case: adieu assess FILE)")
         lines = _numbered_rows(handle, path)
         first = next(lines, None)
         if first is None:

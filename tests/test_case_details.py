@@ -285,3 +285,12 @@ def test_a_client_book_cell_may_give_the_notice_with_its_unit(adieu, tmp_path):
     book.write_text("client_name,notice_period_days,payment_behaviour\nDupont,30 jours,on_time\n", encoding="utf-8")
     done = adieu("portfolio", book, "--format", "json")
     assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def test_a_bad_value_in_a_json_case_names_its_line_as_in_yaml(adieu, tmp_path):
+    case = tmp_path / "case.json"
+    case.write_text('{\n  "language": "fr",\n  "answers": {\n    "payment_behaviour": "on_time",\n'
+                    '    "revenue_share": 150\n  }\n}\n', encoding="utf-8")
+    done = adieu("assess", case)
+    assert done.returncode == 2
+    assert done.stderr == f"adieu: {case}:5: answers.revenue_share: expected a number from 0 to 100, got 150\n"
