@@ -209,7 +209,6 @@ def run_portfolio(args) -> int:
     return review.status
 
 
-FIRST_DATE, LAST_DATE = "1900-01-01", "2999-12-31"  # documents date their end a few years on, at most
 
 
 def _progress_bar(path):
@@ -244,7 +243,7 @@ def _document_formats(args) -> tuple:
 
 def _iso_date(text: str):
     """--date: a real calendar date written YYYY-MM-DD, within the years a document can be dated
-    (the end dates computed from it must stay real dates too)."""
+    (law.DATED_YEARS: its end dates must fall in the years whose holidays are known)."""
     import datetime
     import re
 
@@ -254,8 +253,11 @@ def _iso_date(text: str):
         day = datetime.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text[:40]!r}") from None
-    if not FIRST_DATE <= text <= LAST_DATE:
-        raise argparse.ArgumentTypeError(f"expected a date from {FIRST_DATE} to {LAST_DATE}, got {text!r}")
+    from .law import DATED_YEARS
+
+    first, last = f"{DATED_YEARS[0]}-01-01", f"{DATED_YEARS[1]}-12-31"
+    if not first <= text <= last:
+        raise argparse.ArgumentTypeError(f"expected a date from {first} to {last}, got {text!r}")
     return day
 
 

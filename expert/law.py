@@ -16,8 +16,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import holidays as holiday_calendars
-
 from .errors import AdieuError, InputError
 from .files import read_document
 from .knowledge import default_knowledge_dir
@@ -25,6 +23,7 @@ from .statements import holds, parse_asserts
 
 LAW_FILE = "law.yaml"
 FIRST_YEAR, LAST_YEAR = 2000, 2100   # the calendar is only asked about these years
+DATED_YEARS = (FIRST_YEAR, LAST_YEAR - 2)   # a document's date: its end dates come up to 18 months later
 APPLIES = ("always", "contract_silent")
 
 
@@ -138,8 +137,9 @@ class Law:
         return spec["country"], spec.get("subdiv")
 
     def check_date(self, day: date, what: str):
-        if not FIRST_YEAR <= day.year <= LAST_YEAR - 2:
-            raise InputError(what, f"expected a date from {FIRST_YEAR} to {LAST_YEAR - 2}, got {day.isoformat()}")
+        if not DATED_YEARS[0] <= day.year <= DATED_YEARS[1]:
+            raise InputError(what, f"expected a date from {DATED_YEARS[0]}-01-01 to {DATED_YEARS[1]}-12-31, "
+                                   f"got {day.isoformat()}")
 
 
 @lru_cache(maxsize=8)
@@ -158,6 +158,8 @@ def _holidays(place: tuple, year: int):
     if not FIRST_YEAR <= year <= LAST_YEAR:
         return frozenset()
     country, subdiv = place
+    import holidays as holiday_calendars    # 90 ms to import: only when a date is computed
+
     return frozenset(holiday_calendars.country_holidays(country, subdiv=subdiv, years=year))
 
 

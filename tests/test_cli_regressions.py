@@ -111,3 +111,16 @@ def test_a_name_too_long_for_the_system_is_one_line_and_exit_2(adieu, tmp_path, 
     done = adieu(*args, cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.endswith(f": {expected}\n") and "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("day,accepted", [("2000-01-01", True), ("2098-12-31", True),
+                                          ("1999-12-31", False), ("2099-01-01", False), ("1900-01-01", False)])
+def test_a_date_the_command_line_accepts_is_one_a_document_can_be_dated(adieu, day, accepted):
+    """--date had its own bounds (1900 to 2999), wider than the documents' (2000 to 2098)."""
+    done = adieu("memo", CASE, "--date", day)
+    if accepted:
+        assert done.returncode == 0, done.stderr
+    else:
+        assert done.returncode == 2
+        assert done.stderr == (f"adieu memo: argument --date: expected a date from 2000-01-01 to 2098-12-31, "
+                               f"got '{day}' (see 'adieu memo --help')\n")
