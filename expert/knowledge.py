@@ -235,7 +235,7 @@ def load_knowledge(root=None) -> Knowledge:
     except OSError as error:  # a name too long for the system, say
         raise KnowledgeError(root, f"cannot read: {error.strerror or error}") from None
     if not found:
-        raise KnowledgeError(root, "no such folder")
+        raise KnowledgeError(root, "is a file, expected a rule base's folder" if root.exists() else "no such folder")
     return _Reader(root).load()
 
 

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 from . import typography
 from .errors import InputError
+from .files import file_kind
 
 GAP_SHADING = "FFE866"  # a gap's background, as in the HTML; w:shd takes hex (a name shows black)
 
@@ -30,7 +31,8 @@ def docx_document(template, layout: dict) -> bytes:
 
     path = Path(template)
     if not path.is_file():
-        raise InputError(path, "no such .docx letterhead")
+        kind = file_kind(path.stat().st_mode) if path.exists() else None
+        raise InputError(path, f"is {kind}, expected a regular file" if kind else "no such .docx letterhead")
     context = _context(layout)
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:

@@ -124,3 +124,16 @@ def test_a_date_the_command_line_accepts_is_one_a_document_can_be_dated(adieu, d
         assert done.returncode == 2
         assert done.stderr == (f"adieu memo: argument --date: expected a date from 2000-01-01 to 2098-12-31, "
                                f"got '{day}' (see 'adieu memo --help')\n")
+
+
+def test_a_folder_given_as_a_letterhead_is_said_to_be_a_folder(adieu, tmp_path):
+    (tmp_path / "letterheads").mkdir()
+    done = adieu("letter", CASE, "--format", "docx", "--template", "letterheads", "-o", "letter.docx", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "adieu: letterheads: is a folder, expected a regular file\n"
+
+
+def test_a_file_given_as_the_rule_base_is_said_to_be_a_file(adieu):
+    done = adieu("--knowledge", CASE, "assess", CASE)
+    assert done.returncode == 2
+    assert done.stderr == f"adieu: {CASE}: is a file, expected a rule base's folder\n"
