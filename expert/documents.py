@@ -453,6 +453,11 @@ class Documents:
         law = law_for(k)
         code = law.jurisdiction_of(a.case)
         law.check_date(today, "--date")
+        for key in ("date", "warning_date"):     # a letter cannot cite what comes after it
+            day = a.case.contract.get(key)
+            if day is not None and day > today:
+                raise InputError(a.case.source or "the case", f"expected a date on or before the document's "
+                                 f"({today.isoformat()}), got {day.isoformat()}", key=f"contract.{key}")
         plan = self.planned_kind(a)
         reassess_days = self.settings.reassess_days.get(kind if kind in self.settings.reassess_days else plan)
         working = lambda day: law.working_day(code, day)  # noqa: E731

@@ -294,3 +294,24 @@ def test_a_bad_value_in_a_json_case_names_its_line_as_in_yaml(adieu, tmp_path):
     done = adieu("assess", case)
     assert done.returncode == 2
     assert done.stderr == f"adieu: {case}:5: answers.revenue_share: expected a number from 0 to 100, got 150\n"
+
+
+@pytest.mark.parametrize("key", ["warning_date", "date"])
+def test_a_letter_refuses_to_cite_a_date_after_its_own(adieu, tmp_path, key):
+    case = tmp_path / "case.yaml"
+    case.write_text(FULL.replace('  date: "2021-09-01"\n  warning_date: 2025-01-15\n',
+                                 f"  {key}: 2099-01-15\n"), encoding="utf-8")
+    done = adieu("letter", case, "--date", "2025-03-03")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (f"adieu: {case}: contract.{key}: expected a date on or before the document's "
+                           f"(2025-03-03), got 2099-01-15\n")
+
+
+def test_a_client_book_row_with_a_warning_after_the_letter_is_named_by_its_line_and_column(adieu, tmp_path):
+    book = tmp_path / "book.csv"
+    book.write_text("client_name,provider_signatory,payment_behaviour,issue_raised,contract_warning_date\n"
+                    "Dupont,Jean Martin,unpaid_invoices,warned_in_writing,2099-01-15\n", encoding="utf-8")
+    done = adieu("portfolio", book, "--out", tmp_path / "out", "--format", "csv")
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"adieu: {book}:2: contract_warning_date: expected a date on or before the "
+                                  f"document's (")

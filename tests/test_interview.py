@@ -495,6 +495,17 @@ def test_a_termination_for_unpaid_invoices_asks_their_amount_and_numbers_and_the
     assert_same_verdict_as_assess(run, advisor)
 
 
+def test_an_earlier_letter_dated_in_the_future_is_asked_again(here, keys):
+    """The documents are dated today: a letter cannot cite a warning sent after it."""
+    keys.confirm().finish().type(*NAMES)
+    keys.type("Gérant", "Villeurbanne", "", "", "", "", "2099-01-15").retype("2025-01-15")
+    keys.type("4250,50", "F-2024-118")
+    run = run_interview(str(keys), answers=from_case_file(here, UNPAID_EXIT))
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert f"✗ Cette date est postérieure à aujourd’hui ({datetime.date.today().isoformat()})" in run.screen
+    assert written_case(run)["contract"] == {"warning_date": "2025-01-15"}
+
+
 def test_a_client_to_keep_is_asked_no_detail_for_a_letter(here, keys, knowledge, advisor):
     keys.details().all_true().all_true().all_true().all_true().finish()
     run = run_interview(str(keys), language="en")

@@ -256,11 +256,13 @@ class Interview:
             if not text:
                 return self.t("required") if required else None
             try:
-                detail_from_text(name, text, fail)
+                value = detail_from_text(name, text, fail)
             except ValueError:
                 if kind == "text":
                     return self.t("bad_email") if key == "email" else self.t("bad_text", max=MAX_TEXT)
                 return self.t(f"bad_{kind}", max=MAX_TEXT, lines=MAX_LINES, items=MAX_ITEMS, item=MAX_ITEM)
+            if kind == "date" and value > date.today():   # the documents are dated today
+                return self.t("future_date", today=date.today().isoformat())
             return None
 
         current = self.session.detail(name)
