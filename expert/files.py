@@ -582,6 +582,9 @@ def _existing_target(path: Path) -> Path | None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
+        if path.is_symlink():   # a link to nothing: neither replaced nor written through
+            raise InputError(path, "is a broken symbolic link, not a regular file: remove it or write to "
+                                   "another name") from None
         return path
     except OSError as error:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None

@@ -131,3 +131,13 @@ def test_a_named_pipe_as_saved_session_is_refused(fifo, knowledge):
         load_session(fifo, knowledge)  # would block forever on open() if it were opened
     assert str(refused.value) == f"{fifo}: is a named pipe (FIFO), expected a regular file"
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_broken_symbolic_link_as_output_is_refused_and_left_in_place(tmp_path, force):
+    link = tmp_path / "memo.md"
+    link.symlink_to(tmp_path / "gone.md")
+    done = run_adieu("memo", CASE, "-o", link, *force, timeout=TIMEOUT)
+    assert_refused_once(done, link, "is a broken symbolic link, not a regular file: remove it or write to "
+                                    "another name")
+    assert link.is_symlink() and not (tmp_path / "gone.md").exists()
