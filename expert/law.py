@@ -55,6 +55,11 @@ class Law:
             raise LawError(str(error)) from None
         data = doc.data if isinstance(doc.data, dict) else {}
         self.sources = data.get("sources") or {}
+        for name, source in self.sources.items():
+            summary = source.get("summary") if isinstance(source, dict) else None
+            if summary is not None and not (isinstance(summary, dict) and all(
+                    isinstance(text, str) and text for text in summary.values())):
+                raise LawError(f"{self.path}: sources.{name}.summary: expected its text in each language (fr: ..., en: ...)")
         self.jurisdictions = data.get("jurisdictions") or {}
         if not self.jurisdictions:
             raise LawError(f"{self.path}: no jurisdictions")

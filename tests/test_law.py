@@ -154,3 +154,13 @@ def test_the_french_code_civil_is_cited_only_under_french_law(advisor, documents
     assert "comment-renvoyer" in [s["id"] for s in reason["sources"]], "the article's reason still stands"
     memo = documents.memo(assessment, "md", today=TODAY).content
     assert ("1226" in memo) is cited
+
+
+def test_a_legal_rule_without_a_text_to_quote_is_summarised_in_each_language(law):
+    """A French memo under English law read the English summary with French spacing."""
+    from expert.messages import LANGUAGES
+
+    summarised = {name: s["summary"] for name, s in law.sources.items() if "summary" in s}
+    assert summarised, "English law has no single text to quote"
+    for name, summary in summarised.items():
+        assert set(summary) == set(LANGUAGES), name
