@@ -295,6 +295,8 @@ def _print(content) -> None:
     A full disk or a device error is the user's one line naming the output, not an internal
     error; the stream is then pointed at the null device, so that the interpreter's last
     flush at exit does not fail a second time."""
+    from .files import silence_stdout
+
     try:
         if isinstance(content, bytes):
             sys.stdout.flush()
@@ -307,18 +309,8 @@ def _print(content) -> None:
     except BrokenPipeError:
         raise
     except OSError as error:
-        _silence_stdout()
+        silence_stdout()
         raise InputError(STANDARD_OUTPUT, f"cannot write: {error.strerror or error}") from None
-
-
-def _silence_stdout() -> None:
-    """What is left in stdout's buffer goes nowhere (the reader has gone, or the disk is full)."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError):
-        pass
 
 
 def _template(args):
@@ -390,7 +382,9 @@ def main(argv=None) -> int:
         print(f"adieu: {_said(args, 'terminated')}", file=sys.stderr)
         return EXIT_TERMINATED
     except BrokenPipeError:
-        _silence_stdout()
+        from .files import silence_stdout
+
+        silence_stdout()
         return 0
     except Exception as error:  # a bug of ours: one line, unless debugging
         if os.environ.get("ADIEU_DEBUG"):

@@ -777,6 +777,17 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def silence_stdout() -> None:
+    """What is left in stdout's buffer goes nowhere (the reader has gone, or the disk is full),
+    so that the interpreter's last flush at exit does not fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
 def reopen_closed_streams() -> None:
     """A standard stream the caller closed (`adieu interview <&-`) is opened on the null device,
     as `< /dev/null` or `> /dev/null` would: reading it gives end of file and the command says
