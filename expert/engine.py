@@ -213,8 +213,8 @@ class Engine:
             status, state = assert_fact(fact)
             if status == OBSERVED:   # its id hashed like the state's own (durable_adapter.assert_anew)
                 status, state = durable.assert_anew(assert_fact, fact, f"{sid}.case")
-            stored = status == STORED
-            if stored:
+            stored = status in (STORED, NOT_HANDLED)     # either way durable-rules made a state
+            if status == STORED:
                 self._fire(run, state, start, complete)
             elif status != NOT_HANDLED:  # not handled: no rule reads this case, reported below
                 run.errors.append(f"durable-rules refused the case: {REFUSED.get(status, status)}")
@@ -222,8 +222,8 @@ class Engine:
             run.errors.append(f"durable-rules failed on the case: {error}")
         finally:
             self._run = None
-        # Only a stored case has a state to delete: deleting the state of a refused case
-        # crashes durable-rules 2.0.28 (segmentation fault).
+        # A case no rule reads has a state too: it is deleted like the others (this crashed
+        # durable-rules 2.0.28 until the adapter primed its rulesets: durable_adapter.Ruleset._prime).
         if stored:
             try:
                 delete(sid)

@@ -218,3 +218,21 @@ def test_a_refused_fact_is_asserted_again_under_an_id_of_its_own():
 
     assert durable.assert_anew(assert_fact, '{"n":3,"sid":"7"}', "7.3") == (durable.STORED, 0)
     assert seen == ['{"id":"7.3~1","n":3,"sid":"7"}', '{"id":"7.3~2","n":3,"sid":"7"}']
+
+
+def test_cases_no_rule_reads_leave_no_state_behind(tmp_path):
+    """durable-rules keeps at most 1,024 states: a case no rule reads (here: frost unknown,
+    when every rule asks about it) has one too, and was never deleted, so a long review of such
+    cases ran out of states."""
+    from expert.policy import default_policy
+
+    root = tmp_path / "kb"
+    shutil.copytree(TINY, root)
+    rules = root / "rules" / "garden.yaml"
+    rules.write_text(rules.read_text().replace("    when: []\n", "    when:\n      - {answer: frost, is: false}\n"))
+    knowledge = load_knowledge(root)
+    engine = Engine(knowledge, default_policy(knowledge))
+    for _ in range(1_100):
+        with pytest.raises(EngineError, match="no rule concluded the advice"):
+            engine.reason({})
+    assert engine.reason({"frost": True}).verdict == (("advice", "wait"),)
