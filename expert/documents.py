@@ -208,15 +208,20 @@ class Documents:
     # public API ------------------------------------------------------------------------------
 
     def memo(self, assessment: "Assessment", form: str = "md", today: date | None = None,
-             template=None, delivery: str = "post") -> Rendered:
+             template=None, delivery: str = "post", also: tuple = ()) -> Rendered:
         """The internal memo that justifies the recommendation (md, html, pdf or docx;
         `template`: a .docx of the user's own for docx). It lists the blanks the planned
-        letter leaves for the user to fill in."""
+        letter leaves for the user to fill in. `also`: the other ways the letter is written
+        for (email beside post): the memo gives their dates too, the notice running from
+        another receipt."""
         if form not in MEMO_FORMATS:
             raise ValueError(f"memo format must be one of {MEMO_FORMATS}")
         today = today or date.today()
         plan = self.planned_kind(assessment)
         context = self._context(assessment, today, plan, "memo", delivery)
+        context["also"] = [{"delivery": other, **{key: notice[key] for key in ("receipt", "end")}}
+                           for other in dict.fromkeys(also) if other != delivery and plan
+                           for notice in (self._delivered(assessment, today, other),)]
         context["letter_blanks"] = self._letter(assessment, "text", plan, today, None, delivery)[1] if plan else []
         content = self._content(f"memo/{assessment.language}.j2", context)
         running = [context["client"]["name"] or context["contact"]["name"],
@@ -239,7 +244,7 @@ class Documents:
         formats (pdf, docx, eml); what the interview and `adieu portfolio --out` write for
         each client. An e-mail draft the case cannot have (no address) is left out with a
         note, not an error for the other files."""
-        memo = self.memo(assessment, "md", today=today)
+        memo = self.memo(assessment, "md", today=today, also=("email",) if "eml" in extra else ())
         files, notes = [(MEMO_FILE, memo.content, "memo")], list(memo.notes)
         if self.planned_kind(assessment) is None:
             return files, notes
@@ -461,8 +466,7 @@ class Documents:
         plan = self.planned_kind(a)
         reassess_days = self.settings.reassess_days.get(kind if kind in self.settings.reassess_days else plan)
         working = lambda day: law.working_day(code, day)  # noqa: E731
-        notice = self._notice(law, code, answers, a.verdict[a.primary], working,
-                              working(today + timedelta(days=self.settings.receipt_days[delivery])))
+        notice = self._delivered(a, today, delivery)
         dates = {
             "today": today,
             "receipt": notice.pop("receipt"),
@@ -523,6 +527,15 @@ class Documents:
             "confidential": self.settings.formats[lang].get("confidential", ""),
             "blank": blank,
         }
+
+    def _delivered(self, a: "Assessment", today: date, delivery: str) -> dict:
+        """The notice of a letter sent today this way (post or email): it runs from the
+        receipt, assumed some days later (documents.yaml `receipt_days`)."""
+        law = law_for(a.knowledge)
+        code = law.jurisdiction_of(a.case)
+        working = lambda day: law.working_day(code, day)  # noqa: E731
+        return self._notice(law, code, a.case.answers, a.verdict[a.primary], working,
+                            working(today + timedelta(days=self.settings.receipt_days[delivery])))
 
     def _notice(self, law, code, answers, verdict_value, working, receipt) -> dict:
         """The notice the letter gives: the contractual one, or the longer one the law expects

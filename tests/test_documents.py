@@ -386,6 +386,29 @@ def test_end_date_runs_from_receipt_of_the_letter(advisor, documents):
     assert "5 February 2026" in text and "19 December 2025" in text
 
 
+def test_an_email_says_its_notice_runs_from_receipt_of_the_email_not_of_a_letter(advisor, documents):
+    for language, said, unsaid in (("en", "receive this e-mail", "this letter"),
+                                   ("fr", "réception du présent message", "présent courrier")):
+        assessment = advisor.assess(advisor.case({**HOSTILE, "language": language}))
+        text = documents.letter(assessment, "text", "termination", today=TODAY, delivery="email").content
+        assert said in text and unsaid not in text, language
+
+
+def test_a_memo_written_beside_an_email_draft_gives_the_email_end_date_too(advisor, documents):
+    """The memo assumes a registered letter; the e-mail draft written with it is received
+    sooner, so its notice ends sooner: the memo gives both, the draft's as the draft does."""
+    case = {**HOSTILE, "answers": {**HOSTILE["answers"], "notice_period_days": 30}}
+    assessment = advisor.assess(advisor.case(case))
+    files, _ = documents.client_files(assessment, today=TODAY, extra=("eml",))
+    memo = next(content for name, content, role in files if role == "memo")
+    draft = email.message_from_bytes(next(content for name, content, role in files if role == "letter_eml"),
+                                     policy=email.policy.default).get_body(("plain",)).get_content()
+    posted, emailed = end_date(documents, assessment), end_date(documents, assessment, delivery="email")
+    assert posted != emailed and formatted(emailed, "en") in draft
+    assert formatted(posted, "en") in memo and f"by e-mail: ending on {formatted(emailed, 'en')}" in memo
+    alone = documents.client_files(assessment, today=TODAY)[0][0][1]
+    assert "e-mail" not in alone.split("## Notice")[1].split("##")[0] and formatted(emailed, "en") not in alone
+
 def test_missing_notice_period_assumes_the_default_and_says_so(advisor, documents):
     case = {**HOSTILE, "answers": {"payment_behaviour": "unpaid_invoices"}}
     rendered = documents.letter(advisor.assess(advisor.case(case)), "text", "termination", today=TODAY)
