@@ -251,6 +251,24 @@ def test_door_is_left_open_only_when_reconciliation_is_open(path, advisor, docum
         assert again not in text
 
 
+def quotes_by_point(memo: str) -> list:
+    """Per point of the memo (a line "- ..."), the quotations under it ("  > ...")."""
+    points = []
+    for line in memo.splitlines():
+        if line.startswith("- "):
+            points.append([])
+        elif line.startswith("  > ") and points:
+            points[-1].append(line)
+    return points
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[f"{p.parent.name}/{p.stem}" for p in SCENARIOS])
+def test_memo_quotes_a_passage_once_per_point(path, advisor, documents, tmp_path_factory):
+    assessment = assess_scenario(path, advisor, tmp_path_factory)
+    memo = documents.memo(assessment, "md", today=TODAY).content
+    for quotes in quotes_by_point(memo):
+        assert len(quotes) == len(set(quotes)), [q for q in quotes if quotes.count(q) > 1][0]
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=[f"{p.parent.name}/{p.stem}" for p in SCENARIOS])
 def test_memo_cites_its_articles_by_title_never_by_id(path, advisor, documents, tmp_path_factory):
     assessment = assess_scenario(path, advisor, tmp_path_factory)
