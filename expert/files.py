@@ -59,29 +59,45 @@ def read_document(path, max_bytes: int = MAX_BYTES) -> Document:
 
 def _json_lines(text: str) -> dict:
     """The line of every key path of a JSON document, so that its errors name a line as a
-    YAML file's do. JSON is written in YAML's flow style, so YAML's composer places its
-    nodes; where it cannot (a JSON oddity YAML refuses), the errors name no line."""
-    loader = (FastStrictLoader or StrictLoader)(text)
+    YAML file's do."""
     lines: dict = {}
+    for place, line, _ in _json_places(text):
+        lines.setdefault(place, line)
+    return lines
+
+
+def _json_duplicate(text: str) -> tuple | None:
+    """(key path, line) of the first key a JSON object repeats; None where YAML cannot say."""
+    repeated = sorted((line, place) for place, line, again in _json_places(text) if again)
+    return (repeated[0][1], repeated[0][0]) if repeated else None
+
+
+def _json_places(text: str) -> list:
+    """(key path, line, whether its object had that key already) for every key and item of
+    a JSON document. JSON is written in YAML's flow style, so YAML's composer places its
+    nodes; where it cannot (a JSON oddity YAML refuses), there are none."""
+    loader = (FastStrictLoader or StrictLoader)(text)
+    places: list = []
     try:
         pending = [((), loader.get_single_node())]
         while pending:
             keys, node = pending.pop()
             if isinstance(node, yaml.MappingNode):
-                children = [(keys + (key.value,), value, key) for key, value in node.value
-                            if isinstance(key, yaml.ScalarNode)]
+                seen: set = set()
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode):
+                        places.append((keys + (key.value,), key.start_mark.line + 1, key.value in seen))
+                        seen.add(key.value)
+                        pending.append((keys + (key.value,), value))
             elif isinstance(node, yaml.SequenceNode):
-                children = [(keys + (index,), item, item) for index, item in enumerate(node.value)]
-            else:
-                continue
-            for place, child, mark in children:
-                lines.setdefault(place, mark.start_mark.line + 1)
-                pending.append((place, child))
+                for index, item in enumerate(node.value):
+                    places.append((keys + (index,), item.start_mark.line + 1, False))
+                    pending.append((keys + (index,), item))
     except Exception:
-        return {}
+        return []
     finally:
         loader.dispose()
-    return lines
+    return places
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
@@ -149,12 +165,16 @@ def refuse_non_text(path, head: bytes) -> None:
         raise InputError(path, "binary file, expected UTF-8 text")
 
 
+class _DuplicateKey(Exception):
+    """A JSON object that names a key twice (json.loads keeps the last one silently)."""
+
+
 def _parse_json(path: Path, text: str):
     def no_duplicates(pairs):
         seen = {}
         for key, value in pairs:
             if key in seen:
-                raise InputError(path, "duplicate key", key=key)
+                raise _DuplicateKey(key)
             seen[key] = value
         return seen
 
@@ -178,6 +198,11 @@ def _parse_json(path: Path, text: str):
     try:
         return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant,
                           parse_int=integer, parse_float=real)
+    except _DuplicateKey as error:  # the hook sees an object's pairs, not where they are
+        place = _json_duplicate(text)
+        if place is None:
+            raise InputError(path, "duplicate key", key=printable(str(error))) from None
+        raise InputError(path, "duplicate key", key=printable(_dotted(place[0])), line=place[1]) from None
     except json.JSONDecodeError as error:
         raise _json_error(path, error) from None
     except ValueError:  # an integer of thousands of digits, before our own hook sees it
