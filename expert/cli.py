@@ -411,14 +411,9 @@ def _with_force(error: OutputExists, argv) -> OutputExists:
 def wrapped(text: str, width: int, unbroken=()) -> str:
     """A message for a person at a terminal, wrapped at word boundaries to its width, what
     `unbroken` names (a command to type, a path) kept whole on one line."""
-    import textwrap
+    from .wrapping import wrap
 
-    glue = "\x00"     # a space that does not break, in what must stay whole
-    for whole in sorted(unbroken, key=len, reverse=True):
-        if whole:
-            text = text.replace(whole, whole.replace(" ", glue))
-    lines = textwrap.wrap(text, max(width - 1, 20), break_long_words=False, break_on_hyphens=False)
-    return "\n".join(lines).replace(glue, " ")
+    return "\n".join(wrap(text, max(width - 1, 20), unbroken))
 
 
 def _language(args, error=None) -> str:

@@ -9,11 +9,11 @@ and every change; `explain` adds the rule and source ids, the how-chain and the 
 from __future__ import annotations
 
 import json
-import textwrap
 
 from .advisor import Assessment
 from .knowledge import _show
 from .messages import messages
+from .wrapping import wrap as _wrap
 
 BRIEF_REASONS = 3              # reasons on the terminal's first screen
 BRIEF_OUTCOMES = 3             # outcomes shown under "what would change", and
@@ -169,8 +169,3 @@ class _Writer:
             self.lines.append(f"  > {text}")
         else:
             self.lines.extend(_wrap(text, self.width, initial_indent="      ", subsequent_indent="      "))
-
-
-def _wrap(text: str, width: int, **indents) -> list:
-    """Lines broken between words only: an id, an address or a compound word stays whole."""
-    return textwrap.wrap(text, width, break_on_hyphens=False, **indents)

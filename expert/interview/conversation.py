@@ -12,7 +12,6 @@ invoices: the templates' documents.yaml says which, for which answers), each opt
 from __future__ import annotations
 
 import shlex
-import textwrap
 import time
 from datetime import date
 from pathlib import Path
@@ -25,6 +24,7 @@ from ..errors import InterviewPaused
 from ..files import slugify, write_atomic
 from ..conditions import CHOICE_TYPES
 from ..messages import LANGUAGES, locale_language
+from ..wrapping import wrap
 from .planner import Planner, Step
 from .progress import CELLS
 from .session import ASKED_DETAILS, DETAILS, GATE, REVISIT, Session
@@ -606,8 +606,8 @@ class Interview:
 
     def _say_wrapped(self, text: str, indent: str = "", then: str | None = None):
         width = self.terminal.width()
-        for line in textwrap.wrap(text, width, initial_indent=indent,
-                                  subsequent_indent=then if then is not None else indent) or [""]:
+        for line in wrap(text, width, initial_indent=indent,
+                         subsequent_indent=then if then is not None else indent) or [""]:
             self.terminal.say(line)
 
 

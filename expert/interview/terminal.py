@@ -19,6 +19,8 @@ import shutil
 import sys
 import time
 
+from ..wrapping import wrap
+
 SEPARATOR = object()            # a blank line between choices
 BACK = object()                 # the user asked for the previous question
 WIDTH = (40, 96)                # lines are wrapped to the terminal, within these bounds
@@ -115,13 +117,11 @@ class Terminal(_Clock):
     def _fit(self, message: str, instruction):
         """The question wrapped between words to the terminal, and its hint on a line of its
         own when it does not fit after it (prompt_toolkit would cut words in two)."""
-        import textwrap
-
         columns = shutil.get_terminal_size((100, 24)).columns - 1
-        lines = textwrap.wrap(message, columns - 2) or [""]
+        lines = wrap(message, columns - 2) or [""]
         wrapped = "\n  ".join(lines)
         if instruction and len(lines[-1]) + len(instruction) + 4 > columns:
-            instruction = "\n  " + "\n  ".join(textwrap.wrap(instruction, columns - 2))
+            instruction = "\n  " + "\n  ".join(wrap(instruction, columns - 2))
         return wrapped, instruction
 
     def _ask(self, question, back: bool = True):
