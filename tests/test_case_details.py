@@ -287,22 +287,18 @@ def test_a_client_book_cell_may_give_the_notice_with_its_unit(adieu, tmp_path):
     assert done.returncode == 0 and done.stderr == "", done.stderr
 
 
-def test_a_bad_value_in_a_json_case_names_its_line_as_in_yaml(adieu, tmp_path):
+@pytest.mark.parametrize("lines, expected", [
+    (['"revenue_share": 150'], "5: answers.revenue_share: expected a number from 0 to 100, got 150"),
+    (['"revenue_share": 5,', '"payment_behaviour": "often_late"'], "6: answers.payment_behaviour: duplicate key"),
+], ids=["bad value", "repeated key"])
+def test_an_error_in_a_json_case_names_its_line_as_in_yaml(adieu, tmp_path, lines, expected):
     case = tmp_path / "case.json"
     case.write_text('{\n  "language": "fr",\n  "answers": {\n    "payment_behaviour": "on_time",\n'
-                    '    "revenue_share": 150\n  }\n}\n', encoding="utf-8")
+                    + "".join(f"    {line}\n" for line in lines) + "  }\n}\n", encoding="utf-8")
     done = adieu("assess", case)
     assert done.returncode == 2
-    assert done.stderr == f"adieu: {case}:5: answers.revenue_share: expected a number from 0 to 100, got 150\n"
+    assert done.stderr == f"adieu: {case}:{expected}\n"
 
-
-def test_a_key_a_json_case_repeats_is_named_by_its_path_and_the_line_it_is_repeated_on(adieu, tmp_path):
-    case = tmp_path / "case.json"
-    case.write_text('{\n  "language": "fr",\n  "answers": {\n    "payment_behaviour": "on_time",\n'
-                    '    "revenue_share": 5,\n    "payment_behaviour": "often_late"\n  }\n}\n', encoding="utf-8")
-    done = adieu("assess", case)
-    assert done.returncode == 2
-    assert done.stderr == f"adieu: {case}:6: answers.payment_behaviour: duplicate key\n"
 
 @pytest.mark.parametrize("key", ["warning_date", "date"])
 def test_a_letter_refuses_to_cite_a_date_after_its_own(adieu, tmp_path, key):
