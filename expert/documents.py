@@ -443,8 +443,11 @@ class Documents:
         choose their wording by finding; labels come from the rule base, in the case's
         language. `kind` is the letter being written (or the memo's plan), `medium` one of
         memo, letter, email."""
+        from .messages import messages
+
         k, lang = a.knowledge, a.language
         e = a.explanation()
+        quantity = messages(lang, k.root).quantity
         problems = [{"id": p["finding"], "category": p["category"], "severity": p["severity"],
                      "label": p["label"], "change": p["change"]} for p in e.problems]
         renderings = self._renderings(lang)
@@ -508,7 +511,7 @@ class Documents:
             "unknown": [_unknown(k, a, f, lang) for f in a.unknown()],
             "changes": changes,
             "answers": answers,
-            "answer_labels": {f: k.factors[f].value_label(v, lang) for f, v in answers.items()},
+            "answer_labels": {f: k.factors[f].value_label(v, lang, quantity) for f, v in answers.items()},
             "factor_labels": {f: factor.label(lang) for f, factor in k.factors.items()},
             "policy": a.policy.as_dict(),
             "severity_labels": {s: label(lang) for s, label in k.severity_labels.items()},

@@ -88,15 +88,18 @@ def how(knowledge: Knowledge, reasoning: Reasoning, language: str) -> list:
     A rule that fired several times (once per matching finding) is shown once, with the
     union of what its firings matched; a finding already explained is not repeated.
     """
+    from .messages import messages
+
     reasoning.require_trace()
     lines, explained = [], set()
+    words = messages(language, knowledge.root)
 
     def walk(firings, depth):
         first = firings[0]
         lines.append(("  " * depth) + f"{_concluded(knowledge, first, language)}  [{first.rule}]")
         answers = dict.fromkeys(pair for firing in firings for pair in firing.answers)
         for factor, value in answers:
-            shown = knowledge.factors[factor].value_label(value, language) if value is not None else "?"
+            shown = knowledge.factors[factor].value_label(value, language, words.quantity) if value is not None else "?"
             lines.append(("  " * (depth + 1)) + f"{knowledge.factors[factor].label(language)}{_colon(language)}{shown}")
         for index in dict.fromkeys(i for firing in firings for i in firing.findings):
             if index in explained:
@@ -261,10 +264,13 @@ def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_f
     } for u in unknowns_found or ()]
     moves = []
     if changes_found is not None:
+        from .messages import messages
+
+        words = messages(lang, k.root)
         moves = [{
             "factor": c.factor, "label": k.factors[c.factor].label(lang),
-            "from": k.factors[c.factor].value_label(c.current, lang) if c.current is not None else None,
-            "to": k.factors[c.factor].value_label(c.value, lang),
+            "from": k.factors[c.factor].value_label(c.current, lang, words.quantity) if c.current is not None else None,
+            "to": k.factors[c.factor].value_label(c.value, lang, words.quantity),
             "from_value": c.current, "to_value": c.value, "attribute": c.attribute,
             "value": c.outcome, "outcome": k.outcomes[c.attribute].labels[c.outcome](lang),
             "rank": k.outcomes[c.attribute].values.index(c.outcome),

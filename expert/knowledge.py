@@ -72,11 +72,14 @@ class Factor:
     steps_trend: str | None = None   # `steps: {trend: F}`: values are steps taken, in order
 
 
-    def value_label(self, value, language: str) -> str:
+    def value_label(self, value, language: str, quantity) -> str:
+        """An answer as the user reads it: a choice's label, or a number written by
+        `quantity(number, unit)` (Messages.quantity: the language's decimal mark and spacing)."""
         if value in self.choices:
             return self.choices[value](language)
-        unit = f" {self.unit(language)}" if self.unit else ""
-        return f"{value:g}{unit}" if isinstance(value, (int, float)) else str(value)
+        if isinstance(value, (int, float)):
+            return quantity(value, self.unit(language) if self.unit else None)
+        return str(value)
 
 
 class Step(Text):

@@ -54,6 +54,7 @@ class Messages:
         self.language = language
         self.data = data
         self.colon = data["colon"]
+        self.decimal_mark = data["decimal_mark"]
         self.report = data["report"]
         self.portfolio = data["portfolio"]
 
@@ -61,7 +62,14 @@ class Messages:
         return self.data["quote"].format(text=text)
 
     def number(self, value) -> str:
-        return f"{value:g}".replace(".", self.data["decimal_mark"])
+        return f"{value:g}".replace(".", self.decimal_mark)
+
+    def quantity(self, value, unit: str | None) -> str:
+        """A number with its unit as this language writes it: a share by `percent`
+        (12,5 % / 12.5%), any other unit after a space (30 jours, 3 years)."""
+        if unit == "%":
+            return self.data["percent"].format(number=self.number(value))
+        return self.number(value) + (f" {unit}" if unit else "")
 
     def percent(self, value) -> str:
         shown = f"{value:.2f}".rstrip("0").rstrip(".")

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from expert.advisor import Advisor
 from expert.documents import Documents, NoLetter, parse_blocks
 from expert.policy import load_policy
+from conftest import PARTIES
 from scenario_files import load_scenario, scenario_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -426,6 +427,15 @@ def test_a_memo_written_beside_an_email_draft_gives_the_email_end_date_too(advis
     assert formatted(posted, "en") in memo and f"by e-mail: ending on {formatted(emailed, 'en')}" in memo
     alone = documents.client_files(assessment, today=TODAY)[0][0][1]
     assert "e-mail" not in alone.split("## Notice")[1].split("##")[0] and formatted(emailed, "en") not in alone
+
+@pytest.mark.parametrize("language, shown, wrong", [("fr", "« 12,5 % »", "12.5"), ("en", "“12.5%”", "12.5 %")])
+def test_a_number_in_the_memo_is_written_as_its_language_writes_it(advisor, documents, language, shown, wrong):
+    case = {"language": language, **PARTIES, "answers": {"payment_behaviour": "unpaid_invoices", "revenue_share": 12.5,
+                                              "issue_raised": "warned_in_writing", "behaviour_trend": "stable"}}
+    assessment = advisor.assess(advisor.case(case))
+    memo = documents.memo(assessment, "md", today=TODAY).content.replace("\u202f", " ").replace("\u00a0", " ")
+    assert shown in memo and wrong not in memo
+    assert all(wrong not in line for line in assessment.how())
 
 def test_missing_notice_period_assumes_the_default_and_says_so(advisor, documents):
     case = {**HOSTILE, "answers": {"payment_behaviour": "unpaid_invoices"}}

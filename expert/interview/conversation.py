@@ -23,7 +23,7 @@ from ..documents import LETTER_FILE, MEMO_FILE
 from ..errors import InterviewPaused
 from ..files import slugify, write_atomic
 from ..conditions import CHOICE_TYPES
-from ..messages import LANGUAGES, locale_language
+from ..messages import LANGUAGES, locale_language, messages
 from ..wrapping import wrap
 from .planner import Planner, Step
 from .progress import CELLS
@@ -278,7 +278,7 @@ class Interview:
     def _detail_text(self, name: str, value) -> str:
         """A detail as the user would type it, an amount with the language's decimal mark."""
         text = detail_text(name, value)
-        return text.replace(".", self.t("decimal_mark")) if detail_kind(name) == "amount" else text
+        return text.replace(".", self._words().decimal_mark) if detail_kind(name) == "amount" else text
 
     def _ask_factor(self, factor_id: str, current):
         """Ask one factor until it is answered; returns the value, or None for "I don't know"."""
@@ -335,7 +335,7 @@ class Interview:
         while True:
             for factor_id in step.factors:
                 factor = self.knowledge.factors[factor_id]
-                best = factor.value_label(factor.values[0], self.language)
+                best = factor.value_label(factor.values[0], self.language, self._words().quantity)
                 self._say_wrapped(f"{factor.question(self.language)} → {best}", indent="  • ", then="    ")
             choices = [(self.t("gate_yes"), True), (self.t("gate_no"), False), SEPARATOR, (self.t("gate_why"), WHY)]
             settled = all(self.session.answers.get(f) == self.knowledge.factors[f].values[0] for f in step.factors)
@@ -404,7 +404,8 @@ class Interview:
             say()
             say("  " + self.t("why_changes"))
             for change in changes:
-                say(f"    {factor.value_label(change.value, lang)} → {outcome.labels[change.outcome](lang)}")
+                say(f"    {factor.value_label(change.value, lang, self._words().quantity)} → "
+                    f"{outcome.labels[change.outcome](lang)}")
         elif factor.id not in answers:
             why = self.planner.matters(factor.id, answers, self.session.unknown)
             if why and why[0] == "with":
@@ -474,15 +475,17 @@ class Interview:
         value = self.session.answers.get(factor_id)
         if value is None:
             shown_value = self.t("dont_know")
-        elif factor.values:
-            shown_value = factor.value_label(value, self.language)
         else:
-            unit = f" {factor.unit(self.language)}" if factor.unit else ""
-            shown_value = self._number_text(value) + unit
+            shown_value = factor.value_label(value, self.language, self._words().quantity)
         return f"{factor.label(self.language)}{self.t('colon')}{shown_value}"
 
     def _number_text(self, value) -> str:
-        return f"{value:g}".replace(".", self.t("decimal_mark"))
+        return self._words().number(value)
+
+    def _words(self):
+        """The views' words in the interview's language (chosen by the first question): how
+        a number and its unit are written."""
+        return messages(self.language, self.knowledge.root)
 
     # -- the end ---------------------------------------------------------------------------
 

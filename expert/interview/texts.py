@@ -31,7 +31,7 @@ REQUIRED_TEXTS = (
     "unnamed", "resumed", "paused", "out_exists", "written", "case_file", "memo_file", "letter_file", "letter_pdf_file", "letter_docx_file",
     "case_header", "folder_taken", "assess_again", "verdict_question", "verdict_details", "verdict_done",
     "colon", "hint_separator", "quote",
-    "decimal_mark", "no_terminal", "resume_and_answers", "no_session", "note",
+    "no_terminal", "resume_and_answers", "no_session", "note",
 )
 
 
