@@ -120,8 +120,8 @@ class Assessment:
         result["unknown"] = [u["id"] for u in e.unknown]
         result["unknown_detail"] = [{key: u[key] for key in ("factors", "together", "could_change")}
                                     for u in e.unknown_detail]
-        result["what_would_change"] = [{"factor": c["factor"], "from": c["from_value"], "to": c["to_value"],
-                                        c["attribute"]: c["value"]} for c in e.changes]
+        result["what_would_change"] = [{"factor": c["factor"], "from": c["from_value"], "to": value,
+                                        c["attribute"]: c["value"]} for c in e.changes for value in c["to_values"]]
         result["next_steps"] = e.next_steps
         result["trace"] = [firing.as_dict() for firing in self.reasoning.require_trace().firings]
         result["policy"] = self.policy.as_dict()

@@ -8,6 +8,7 @@ complete a rule.
 
 from __future__ import annotations
 
+import bisect
 import weakref
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class Change:
     value: object
     attribute: str
     outcome: str
+    region: tuple = ()  # a number's place among the thresholds the rules compare it with (`region`)
 
 
 def primary_attribute(knowledge: Knowledge) -> str:
@@ -134,18 +136,55 @@ def _concluded(knowledge: Knowledge, firing, language: str) -> str:
     return f"{outcome.label(language)}{_colon(language)}{outcome.labels[conclusion['value']](language)}"
 
 
+def thresholds(engine: Engine, factor_id: str) -> tuple:
+    """The numbers the rules compare a number factor with, under the engine's policy, in order."""
+    return tuple(sorted({limit(condition, engine.policy) for compiled in engine.compiled.values()
+                         for condition in compiled.rule.conditions
+                         if condition.compares and condition.subject == factor_id}))
+
+
 def probe_values(engine: Engine, factor_id: str) -> list:
     """The values worth trying for a factor: its choices, or numbers around each threshold."""
     factor = engine.knowledge.factors[factor_id]
     if factor.values:
         return list(factor.values)
     points = {factor.minimum}
-    for compiled in engine.compiled.values():
-        for condition in compiled.rule.conditions:
-            if condition.compares and condition.subject == factor_id:
-                number = limit(condition, engine.policy)
-                points.update((number - 1, number, number + 1))
+    for number in thresholds(engine, factor_id):
+        points.update((number - 1, number, number + 1))
     return sorted(p for p in points if factor.minimum <= p <= factor.maximum)
+
+
+def region(limits: tuple, value) -> tuple:
+    """(index, limits): where a number lies among the thresholds: 2i + 1 at the i-th, 2i
+    between the (i-1)-th and the i-th (0 below all, 2n above all). Every number of one
+    region meets the same conditions, so one probe stands for its whole region."""
+    index = bisect.bisect_left(limits, value)
+    return (2 * index + 1 if index < len(limits) and limits[index] == value else 2 * index), limits
+
+
+def spans(changes: list) -> list:
+    """The changes in order, those of one number factor that move the same verdict the same
+    way over adjacent regions taken together: [(changes, low, high)], a bound being None
+    (no bound) or (number, included); a choice is a span of its own, with no bounds."""
+    grouped: list = []
+    for change in changes:
+        if grouped and change.region:
+            last = grouped[-1][-1]
+            if (last.region and (last.factor, last.attribute, last.outcome) == (change.factor, change.attribute, change.outcome)
+                    and change.region[0] - last.region[0] in (0, 1)):
+                grouped[-1].append(change)
+                continue
+        grouped.append([change])
+    return [(group, *_bounds(group)) for group in grouped]
+
+
+def _bounds(group: list) -> tuple:
+    if not group[0].region:
+        return None, None
+    (first, limits), (last, _) = group[0].region, group[-1].region
+    low = None if first == 0 else (limits[first // 2], True) if first % 2 else (limits[first // 2 - 1], False)
+    high = None if last == 2 * len(limits) else (limits[last // 2], True) if last % 2 else (limits[last // 2], False)
+    return low, high
 
 
 def changes(engine: Engine, answers: dict, factors=None) -> list:
@@ -157,13 +196,15 @@ def changes(engine: Engine, answers: dict, factors=None) -> list:
         current = answers.get(factor_id)
         if current is None and not may_apply(engine, factor_id, answers):
             continue
+        limits = None if knowledge.factors[factor_id].values else thresholds(engine, factor_id)
         for value in probe_values(engine, factor_id):
             if value == current and type(value) is type(current):
                 continue
             varied = engine.reason({**answers, factor_id: value})
             for attribute in knowledge.outcomes:
                 if varied.value(attribute) != base.value(attribute):
-                    result.append(Change(factor_id, current, value, attribute, varied.value(attribute)))
+                    result.append(Change(factor_id, current, value, attribute, varied.value(attribute),
+                                         region(limits, value) if limits is not None else ()))
     return result
 
 
@@ -270,11 +311,11 @@ def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_f
         moves = [{
             "factor": c.factor, "label": k.factors[c.factor].label(lang),
             "from": k.factors[c.factor].value_label(c.current, lang, words.quantity) if c.current is not None else None,
-            "to": k.factors[c.factor].value_label(c.value, lang, words.quantity),
-            "from_value": c.current, "to_value": c.value, "attribute": c.attribute,
-            "value": c.outcome, "outcome": k.outcomes[c.attribute].labels[c.outcome](lang),
+            "to": shown_span(k.factors[c.factor], group, low, high, lang, words),
+            "from_value": c.current, "to_value": c.value, "to_values": [each.value for each in group],
+            "attribute": c.attribute, "value": c.outcome, "outcome": k.outcomes[c.attribute].labels[c.outcome](lang),
             "rank": k.outcomes[c.attribute].values.index(c.outcome),
-        } for c in changes_found if c.attribute == primary]
+        } for group, low, high in spans([c for c in changes_found if c.attribute == primary]) for c in group[:1]]
     made = {f["finding"] for f in findings}
     steps = [{"text": step(lang), "source": step.source, "part": step.part(lang) if step.part else None,
               "title": _source_title(k, step.source) if step.source else None}
@@ -282,6 +323,17 @@ def explain(knowledge: Knowledge, reasoning: Reasoning, language: str, changes_f
              if step.finding is None or step.finding in made]
     return Explanation(lang, primary, verdict, outcomes, listed, findings, problems, unknown, unknown_detail,
                        moves, [cited(step, step["source"]) for step in steps], steps)
+
+
+def shown_span(factor, group: list, low, high, language: str, words) -> str:
+    """What a span of changes sets the factor to: a choice's label, a number, or the range of
+    numbers that all lead there ("at most 10%", "over 3 years and under 5 years")."""
+    if low is None and high is None:
+        return factor.value_label(group[0].value, language, words.quantity)
+    unit = factor.unit(language) if factor.unit else None
+    if low is not None and high is not None and low == high:
+        return words.quantity(low[0], unit)
+    return words.span(low and (words.quantity(low[0], unit), low[1]), high and (words.quantity(high[0], unit), high[1]))
 
 
 def cited(step: dict, name: str | None) -> str:

@@ -71,6 +71,13 @@ class Messages:
             return self.data["percent"].format(number=self.number(value))
         return self.number(value) + (f" {unit}" if unit else "")
 
+    def span(self, low, high) -> str:
+        """A range of numbers, each bound (written number, included) or None for no bound."""
+        words = self.data["span"]
+        shown_low = low and words["at_least" if low[1] else "over"].format(value=low[0])
+        shown_high = high and words["at_most" if high[1] else "under"].format(value=high[0])
+        return words["between"].format(low=shown_low, high=shown_high) if low and high else shown_low or shown_high
+
     def percent(self, value) -> str:
         shown = f"{value:.2f}".rstrip("0").rstrip(".")
         return self.data["percent"].format(number=shown.replace(".", self.data["decimal_mark"]))

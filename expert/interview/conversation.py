@@ -403,9 +403,9 @@ class Interview:
         if changes:
             say()
             say("  " + self.t("why_changes"))
-            for change in changes:
-                say(f"    {factor.value_label(change.value, lang, self._words().quantity)} → "
-                    f"{outcome.labels[change.outcome](lang)}")
+            for group, low, high in explain.spans(changes):
+                say(f"    {explain.shown_span(factor, group, low, high, lang, self._words())} → "
+                    f"{outcome.labels[group[0].outcome](lang)}")
         elif factor.id not in answers:
             why = self.planner.matters(factor.id, answers, self.session.unknown)
             if why and why[0] == "with":
