@@ -54,6 +54,7 @@ MAX_AMOUNT = 1_000_000_000
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_TEXT = 200
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
 @dataclass
@@ -184,7 +185,7 @@ def detail_kind(name: str) -> str:
 
 def detail_from_text(name: str, text: str, fail):
     """What a person typed on one line for a detail, as the case keeps it, by the case file's
-    own rules: address lines separated by "/", a date as YYYY-MM-DD, an amount as 1250.50,
+    own rules: address lines separated by "/", a date as YYYY-MM-DD or DD/MM/YYYY, an amount as 1250.50,
     1 250,50, 1,250.50 or 1.250,50 (a currency sign allowed; 1,250 and 1.250 are both 1250),
     list items separated by commas."""
     kind, key = detail_kind(name), name.split(".")[1]
@@ -237,19 +238,24 @@ def _amount(text: str):
 
 
 def _detail(kind: str, value, key, fail):
-    """A letter detail: text (one line), date (YYYY-MM-DD), amount (a sum of money), texts
+    """A letter detail: text (one line), date (YYYY-MM-DD, or DD/MM/YYYY as France and the UK
+    write it), amount (a sum of money), texts
     (a list of short one-line texts, such as invoice numbers)."""
     if kind == "text":
         return _text(value, key, fail)
     if kind == "date":
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value
-        if isinstance(value, str) and DATE.match(value.strip()):
+        text = value.strip() if isinstance(value, str) else ""
+        day_first = DAY_FIRST.match(text)  # 15/01/2025, as France and the UK write it (and their exports)
+        if day_first:
+            text = "{2}-{1:0>2}-{0:0>2}".format(*day_first.groups())
+        if DATE.match(text):
             try:
-                return datetime.date.fromisoformat(value.strip())
+                return datetime.date.fromisoformat(text)
             except ValueError:
                 pass
-        fail(f"expected a date as YYYY-MM-DD, got {quote(value)}")
+        fail(f"expected a date as YYYY-MM-DD or DD/MM/YYYY, got {quote(value)}")
     if kind == "amount":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
                 or not 0 <= value <= MAX_AMOUNT:

@@ -20,6 +20,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from expert.case import LETTER_DETAILS
+from expert.documents import Documents
 from expert.errors import InputError
 from expert.files import slugify
 from expert.interview import InterviewPaused, Terminal, interview_command, load_texts
@@ -498,12 +499,13 @@ def test_a_termination_for_unpaid_invoices_asks_their_amount_and_numbers_and_the
 def test_an_earlier_letter_dated_in_the_future_is_asked_again(here, keys):
     """The documents are dated today: a letter cannot cite a warning sent after it."""
     keys.confirm().finish().type(*NAMES)
-    keys.type("Gérant", "Villeurbanne", "", "", "", "", "2099-01-15").retype("2025-01-15")
+    keys.type("Gérant", "Villeurbanne", "", "", "", "", "15/01/2099").retype("15/01/2025")
     keys.type("4250,50", "F-2024-118")
     run = run_interview(str(keys), answers=from_case_file(here, UNPAID_EXIT))
     assert run.error is None, f"{run.error!r}\n{run.screen}"
-    assert f"✗ Cette date est postérieure à aujourd’hui ({datetime.date.today().isoformat()})" in run.screen
-    assert written_case(run)["contract"] == {"warning_date": "2025-01-15"}
+    today = Documents().settings.format_date(datetime.date.today(), "fr")        # « 3 décembre 2026 »
+    assert f"✗ Cette date est postérieure à aujourd’hui ({today})" in run.screen
+    assert written_case(run)["contract"] == {"warning_date": "2025-01-15"}      # typed day first
 
 
 def test_a_client_to_keep_is_asked_no_detail_for_a_letter(here, keys, knowledge, advisor):

@@ -426,7 +426,7 @@ def test_a_books_letter_details_columns_reach_each_clients_letter(adieu, tmp_pat
                      "contract_warning_date", "unpaid_amount", "unpaid_invoices", "payment_behaviour",
                      "issue_raised", "behaviour_trend", "revenue_share"],
               [["Garage Roux SAS", "Me Anne Roux", "8 avenue Foch\n69006 Lyon", "Atelier Martin", "Jean Martin",
-                "Villeurbanne", "fr", "fr", "CT-2021-07", "2021-09-01", "2025-01-15", "1.250,50 €",
+                "Villeurbanne", "fr", "fr", "CT-2021-07", "01/09/2021", "2025-01-15", "1.250,50 €",
                 "F-2024-118, F-2025-004", "unpaid_invoices", "warned_in_writing", "worsening", "4"]])
     done = adieu("portfolio", book, "--out", tmp_path / "out")
     assert done.returncode == 0, done.stderr
@@ -439,7 +439,7 @@ def test_a_books_letter_details_columns_reach_each_clients_letter(adieu, tmp_pat
 
 
 @pytest.mark.parametrize("column,cell,expected", [
-    ("contract_date", "01/09/2021", "contract_date: expected a date as YYYY-MM-DD, got '01/09/2021'"),
+    ("contract_date", "31/09/2021", "contract_date: expected a date as YYYY-MM-DD or DD/MM/YYYY, got '31/09/2021'"),
     ("unpaid_amount", "beaucoup", "unpaid_amount: expected an amount from 0"),
     ("jurisdiction", "DE", "jurisdiction: expected one of FR, GB, got 'DE'"),
 ])

@@ -262,7 +262,9 @@ class Interview:
                     return self.t("bad_email") if key == "email" else self.t("bad_text", max=MAX_TEXT)
                 return self.t(f"bad_{kind}", max=MAX_TEXT, lines=MAX_LINES, items=MAX_ITEMS, item=MAX_ITEM)
             if kind == "date" and value > date.today():   # the documents are dated today
-                return self.t("future_date", today=date.today().isoformat())
+                from ..documents import documents_for
+
+                return self.t("future_date", today=documents_for(self.knowledge).settings.format_date(date.today(), self.language))
             return None
 
         current = self.session.detail(name)
