@@ -84,7 +84,7 @@ def test_interview_goes_back_resumes_and_ends_with_the_verdict_of_assess(tmp_pat
                           ("The client's postal address", ""), ("The reference of your contract", "C-12"),
                           ("The date of that contract", "1 March 2021")]:
         answer(child, prompt, typed + "\r")
-    child.expect_exact("This needs a date written year-month-day")                # asked again...
+    child.expect_exact("This needs a date, such as 15/01/2025")                  # asked again...
     answer(child, "The date of that contract", "\x15" + "2021-03-01\r")           # ...and corrected
     answer(child, "The date of your written warning", "\r")
     child.expect_exact("To see this verdict again: adieu assess dupont-sarl/case.yaml")

@@ -5,7 +5,7 @@ own: every text they show is given by the conversation. Whatever reaches into qu
 and prompt_toolkit beyond their documented calls lives here (checked with questionary 2.1
 and prompt_toolkit 3.0.5x): lines that wrap instead of being cut (`Window.wrap_lines`,
 `get_line_prefix`), the Escape key for "back" (the application's key bindings), the
-checkbox's English "done" line erased (`erase_when_done`), and a resize that redraws the
+checkbox's English "done" line and a text prompt's hint erased (`erase_when_done`), and a resize that redraws the
 prompt on a cleared screen (`Application._on_resize`): the terminal reflows the lines
 already drawn, so erasing them from the old cursor position would leave a copy behind.
 
@@ -90,10 +90,13 @@ class Terminal(_Clock):
         Enter, so that no message appears from the first keystroke."""
         import questionary
 
-        message, instruction = self._fit(message, instruction)
-        question = questionary.text(message, default=default, instruction=instruction, **self._io)
+        shown, instruction = self._fit(message, instruction)
+        question = questionary.text(shown, default=default, instruction=instruction, erase_when_done=True, **self._io)
         _wrap_choices(question)
-        return self._ask(question)
+        answer = self._ask(question)
+        if answer is not BACK:  # the question and its answer stay on screen, not the hint
+            self.say(f"? {shown} {answer}")
+        return answer
 
     def checkbox(self, message: str, choices: list, instruction=None, summary=None, back=False, ticked=()) -> list:
         """Ticked values (those in `ticked` start ticked), or BACK for the Escape key when
