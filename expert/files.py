@@ -68,8 +68,8 @@ def _json_lines(text: str) -> dict:
 
 def _json_duplicate(text: str) -> tuple | None:
     """(key path, line) of the first key a JSON object repeats; None where YAML cannot say."""
-    repeated = sorted((line, place) for place, line, again in _json_places(text) if again)
-    return (repeated[0][1], repeated[0][0]) if repeated else None
+    repeated = [(place, line) for place, line, again in _json_places(text) if again]
+    return min(repeated, key=lambda found: found[1]) if repeated else None  # paths of mixed kinds never compared
 
 
 def _json_places(text: str) -> list:

@@ -303,6 +303,12 @@ def test_an_error_in_a_json_case_names_its_line_as_in_yaml(adieu, tmp_path, line
     assert done.stderr == f"adieu: {case}:{expected}\n"
 
 
+def test_keys_repeated_under_a_repeated_key_of_two_kinds_are_one_clear_line(adieu, tmp_path):
+    case = tmp_path / "case.json"
+    case.write_text('{"a": [{"x": 1, "x": 2}], "a": {"k": 1, "k": 2}}', encoding="utf-8")
+    done = adieu("assess", case)
+    assert (done.returncode, done.stderr) == (2, f"adieu: {case}:1: a: duplicate key\n")
+
 @pytest.mark.parametrize("key", ["warning_date", "date"])
 def test_a_letter_refuses_to_cite_a_date_after_its_own(adieu, tmp_path, key):
     case = tmp_path / "case.yaml"
