@@ -564,6 +564,31 @@ def test_plain_interview_takes_an_address_on_one_line_and_goes_back_with_a_less_
     assert "séparées par « / »" in screen.getvalue()
 
 
+def test_a_case_files_letter_details_and_jurisdiction_are_kept_when_its_prompts_are_left_as_they_are(here, advisor):
+    """Every detail a case file holds is offered as it is: Enter keeps it, nothing is dropped."""
+    from expert.interview import PlainTerminal
+
+    given = {
+        "language": "fr", "jurisdiction": "GB",
+        "client": {"name": "Garage Roux SAS", "contact": "Me Anne Roux", "email": "anne@roux.example",
+                   "address": "8 avenue Foch\nLyon"},
+        "provider": {"name": "Atelier Martin", "signatory": "Jean Martin", "email": "jean@martin.example",
+                     "title": "Gérant", "place": "Lyon", "address": "12 rue des Lilas\n69003 Lyon"},
+        "answers": UNPAID_EXIT,
+        "contract": {"reference": "CT-2021-07", "date": "2021-07-01", "warning_date": "2025-01-15"},
+        "unpaid": {"amount": 4250.5, "invoices": ["F-2024-118", "F-2025-004"]},
+    }
+    (here / "case.yaml").write_text(yaml.safe_dump(given, allow_unicode=True), encoding="utf-8")
+    screen = io.StringIO()
+    terminal = PlainTerminal(input=io.StringIO("\n" * 40), stream=screen)
+    result = interview_command(terminal=terminal, answers="case.yaml")
+    case = yaml.safe_load((result["folder"] / "case.yaml").read_text(encoding="utf-8"))
+    assert {key: case[key] for key in ("jurisdiction", "client", "provider", "contract", "unpaid")} == {
+        key: given[key] for key in ("jurisdiction", "client", "provider", "contract", "unpaid")}
+    letter = " ".join((result["folder"] / "letter.txt").read_text(encoding="utf-8").split())
+    assert "(factures n° F-2024-118 et F-2025-004, d’un total de 4 250,50 £)" in letter     # the UK's pound
+
+
 def test_plain_less_than_sign_at_the_first_question_says_there_is_nothing_before_and_asks_again(here, knowledge):
     from expert.interview import PlainTerminal
 
@@ -719,13 +744,13 @@ def test_a_session_saved_by_the_previous_version_is_still_resumed(here, keys, ad
 
 
 def test_session_round_trips_every_field(here, knowledge):
-    session = Session(here / "s.json", language="en", client={"name": "X", "email": None},
+    session = Session(here / "s.json", language="en", jurisdiction="FR", client={"name": "X", "email": None},
                       answers={"revenue_share": 12.5, "brings_referrals": False}, unknown=["profitability"],
                       checked_themes=["money"], queue=["client.email"], history=["language", "gate:money"],
                       gates={"money": ["payment_behaviour", "profitability"]}, out="/somewhere", at="revenue_share")
     session.save()
     back = load_session(here / "s.json", knowledge)
-    for name in ("language", "client", "answers", "unknown", "checked_themes", "queue", "history", "gates", "out",
+    for name in ("language", "jurisdiction", "client", "answers", "unknown", "checked_themes", "queue", "history", "gates", "out",
                  "at"):
         assert getattr(back, name) == getattr(session, name)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..case import PARTIES, case_from_data
+from ..case import DETAILS, PARTIES, case_from_data
 from ..errors import AdieuError, InputError, UsageError
 from ..files import check_writable_folder, read_document
 from ..checker import load_checked
@@ -126,8 +126,9 @@ def _start_from_case(session: Session, path, knowledge: Knowledge):
     doc = read_document(path)
     case = case_from_data(doc.data, knowledge, str(path), doc.line)
     session.language = case.language if "language" in doc.data else None
-    for party in PARTIES:
-        getattr(session, party).update(getattr(case, party))
+    session.jurisdiction = case.jurisdiction
+    for section in (*PARTIES, *DETAILS):
+        getattr(session, section).update(getattr(case, section))
     session.answers = dict(case.answers)
     raw = doc.data.get("answers") or {}
     session.unknown = [f for f in knowledge.factors if f in raw and raw[f] is None]

@@ -6,8 +6,9 @@ it stopped, with the questions answered before it so that the user can still go 
 file that is not an Adieu session, or is damaged, is refused in one line. Version 1 files
 (without `history` and `gates`), version 2 files (without the tick-box screen of a case
 file's answers, "revisit", among the questions), version 3 files (without the letter's
-details: `contract`, `unpaid`, addresses, title and place) and version 4 files (without the
-`progress` shown, which then starts again from the questions answered) are still read.
+details: `contract`, `unpaid`, addresses, title and place), version 4 files (without the
+`progress` shown, which then starts again from the questions answered) and version 5 files
+(without the case file's `jurisdiction`) are still read.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..knowledge import LANGUAGES, Knowledge
 from .progress import Progress
 
 MARKER = "adieu-interview-session"
-VERSION = 5
+VERSION = 6
 DEFAULT_NAME = "adieu-session.json"
 GATE = "gate:"                  # a theme's check in `queue` and `history`: "gate:money"
 REVISIT = "revisit"             # the tick-box screen of the answers taken from a case file
@@ -43,6 +44,7 @@ class Session:
 
     path: Path
     language: str | None = None
+    jurisdiction: str | None = None  # a case file's, kept as it is; None: the language's default
     client: dict = field(default_factory=dict)
     provider: dict = field(default_factory=dict)
     contract: dict = field(default_factory=dict)
@@ -94,6 +96,8 @@ class Session:
     def case_data(self, knowledge: Knowledge) -> dict:
         """The case-file shape; "I don't know" is written as null (unknown)."""
         data = {"language": self.language or LANGUAGES[0]}
+        if self.jurisdiction:
+            data["jurisdiction"] = self.jurisdiction
         for party in PARTIES:
             given = {k: v for k, v in getattr(self, party).items() if v is not None}
             if given:
@@ -110,7 +114,7 @@ class Session:
         return {
             "format": MARKER, "version": VERSION,
             "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "language": self.language, "client": self.client, "provider": self.provider,
+            "language": self.language, "jurisdiction": self.jurisdiction, "client": self.client, "provider": self.provider,
             **{section: {k: None if v is None else detail_data(v) for k, v in getattr(self, section).items()}
                for section in SECTIONS},
             "answers": self.answers, "unknown": self.unknown, "checked_themes": self.checked_themes,
@@ -166,8 +170,11 @@ def load_session(path, knowledge: Knowledge) -> Session:
     answers = data.get("answers") or {}
     if not isinstance(answers, dict):
         fail("damaged session: expected a mapping", key="answers")
-    case = case_from_data({**{section: data.get(section) or {} for section in sections}, "answers": answers},
+    jurisdiction = data.get("jurisdiction")
+    case = case_from_data({**{section: data.get(section) or {} for section in sections}, "answers": answers,
+                           **({"jurisdiction": jurisdiction} if jurisdiction is not None else {})},
                           knowledge, str(path))
+    session.jurisdiction = case.jurisdiction
     for section in sections:
         given = data.get(section) or {}
         setattr(session, section, {k: getattr(case, section).get(k) for k in given})
