@@ -34,6 +34,8 @@ DETAILS = {
     "unpaid": {"amount": "amount", "invoices": "texts"},
 }
 MULTI_LINE = ("address",)
+# Dates that cannot come in the other order: a written warning under a contract follows it.
+DATE_ORDER = (("contract.date", "contract.warning_date"),)
 # Every detail beyond the names, as "section.key": what a letter may use; the interview asks
 # those its planned letter uses (templates' documents.yaml `details`), just before writing it.
 LETTER_DETAILS = tuple(f"{party}.{key}" for party, keys in PARTIES.items() for key in keys
@@ -69,6 +71,11 @@ class Case:
     jurisdiction: str | None = None   # None: the language's default (documents.yaml)
     contract: dict = field(default_factory=dict)
     unpaid: dict = field(default_factory=dict)
+
+    def detail(self, name: str):
+        """A detail by its name, "section.key" (None when not given)."""
+        section, key = name.split(".")
+        return getattr(self, section).get(key)
 
     def to_dict(self) -> dict:
         """The case-file shape, ready to be written as YAML or JSON."""
@@ -147,6 +154,10 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
             if value is not None:
                 report = (lambda k: lambda message: fail((section, k), message))(key)
                 getattr(case, section)[key] = _detail(fields[key], value, key, report)
+    if (wrong := misordered(case.detail)) is not None:
+        earlier, first, later, then = wrong
+        fail(tuple(later.split(".")), f"expected a date on or after {earlier} ({first.isoformat()}), "
+                                      f"got {then.isoformat()}")
     answers = data.get("answers")
     answers = {} if answers is None else answers
     if not isinstance(answers, dict):
@@ -159,6 +170,16 @@ def case_from_data(data, knowledge: Knowledge, source: str = "<case>", line_of=N
             continue
         case.answers[factor_id] = answers_.from_data(factor, value, lambda message: fail(("answers", factor_id), message))
     return case
+
+
+def misordered(detail_of):
+    """The first pair of `DATE_ORDER` in the wrong order, as (earlier name, its date, later
+    name, its date), each read with `detail_of(name)`; None when every pair given is in order."""
+    for earlier, later in DATE_ORDER:
+        first, then = detail_of(earlier), detail_of(later)
+        if first is not None and then is not None and then < first:
+            return earlier, first, later, then
+    return None
 
 
 def jurisdiction_of(value, knowledge: Knowledge, fail) -> str:

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from . import answers
 from .case import BOOK_COLUMNS, DETAILS, Case, case_from_data, detail_data, detail_from_text, jurisdiction_of, \
-    load_case, party_detail
+    load_case, misordered, party_detail
 from .conditions import PolicyValue
 from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
 from .explain import primary_attribute, worst_problems
@@ -290,9 +290,12 @@ class RowReader:
                 if pair is _BAD:
                     return self._checked(line, cells)
                 parts[slot][pair[0]] = pair[1]
-        return Case(language=parts[3].get("language", DEFAULT_LANGUAGE), client=parts[0], provider=parts[1],
+        case = Case(language=parts[3].get("language", DEFAULT_LANGUAGE), client=parts[0], provider=parts[1],
                     answers=parts[2], source=self.columns.path, jurisdiction=parts[3].get("jurisdiction"),
                     contract=parts[4], unpaid=parts[5])
+        if parts[4] and misordered(case.detail):     # dates that cannot come in this order: said as case_from_data says it
+            return self._checked(line, cells)
+        return case
 
     def _checked(self, line: int, cells) -> Case:
         data = row_data(self.columns, line, cells, self.knowledge)
@@ -344,6 +347,9 @@ class _Refused(Exception):
 
 
 _UNKNOWN, _BAD = (object(), None), (object(), None)  # what an empty cell and a bad one read as
+
+
+CASE_KEY = re.compile(r"\b(?:%s)\.\w+" % "|".join(DETAILS))   # a detail's key named in a message
 
 
 def _column(key) -> str | None:
@@ -424,10 +430,12 @@ class Reviewer:
                    else error)
 
     def _on_row(self, error: InputError, line) -> InputError:
-        """A CSV row's error names its line and the CSV column, not the case-file key."""
+        """A CSV row's error names its line and the CSV column, not the case-file key (in its
+        text too: "on or after contract_date")."""
         if self.columns is None:
             return error
-        return InputError(error.file, error.detail, key=_column(error.key), line=line)
+        detail = CASE_KEY.sub(lambda found: _column(found.group()), error.detail)
+        return InputError(error.file, detail, key=_column(error.key), line=line)
 
     def _on_written(self, error: InputError, line) -> str:
         """A document that could not be written: the row's place, then the file and why."""

@@ -328,3 +328,21 @@ def test_a_client_book_row_with_a_warning_after_the_letter_is_named_by_its_line_
     assert done.returncode == 1
     assert done.stderr.startswith(f"adieu: {book}:2: contract_warning_date: expected a date on or before the "
                                   f"document's (")
+
+
+def test_a_written_warning_dated_before_its_contract_is_refused_naming_its_line(adieu, tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text(FULL.replace("warning_date: 2025-01-15", "warning_date: 15/01/2020"), encoding="utf-8")
+    done = adieu("assess", case)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (f"adieu: {case}:18: contract.warning_date: expected a date on or after contract.date "
+                           f"(2021-09-01), got 2020-01-15\n")
+
+
+def test_a_client_book_row_with_a_warning_before_its_contract_is_skipped_naming_its_column(adieu, tmp_path):
+    book = tmp_path / "book.csv"
+    book.write_text("client_name,payment_behaviour,issue_raised,contract_date,contract_warning_date\n"
+                    "Dupont,unpaid_invoices,warned_in_writing,2021-09-01,2020-01-15\n", encoding="utf-8")
+    done = adieu("portfolio", book)
+    assert done.stderr.startswith(f"adieu: {book}:2: contract_warning_date: expected a date on or after "
+                                  f"contract_date (2021-09-01), got 2020-01-15")

@@ -508,6 +508,17 @@ def test_an_earlier_letter_dated_in_the_future_is_asked_again(here, keys):
     assert written_case(run)["contract"] == {"warning_date": "2025-01-15"}      # typed day first
 
 
+def test_a_written_warning_dated_before_its_contract_is_asked_again(here, keys):
+    keys.confirm().finish().type(*NAMES)
+    keys.type("Gérant", "Villeurbanne", "", "", "", "01/09/2021", "15/01/2020").retype("15/01/2025")
+    keys.type("4250,50", "F-2024-118")
+    run = run_interview(str(keys), answers=from_case_file(here, UNPAID_EXIT))
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert ("✗ L’avertissement écrit (15 janvier 2020) ne peut pas être antérieur au contrat (1er septembre 2021)"
+            in run.screen)
+    assert written_case(run)["contract"] == {"date": "2021-09-01", "warning_date": "2025-01-15"}
+
+
 def test_a_client_to_keep_is_asked_no_detail_for_a_letter(here, keys, knowledge, advisor):
     keys.details().all_true().all_true().all_true().all_true().finish()
     run = run_interview(str(keys), language="en")

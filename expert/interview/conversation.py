@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from .. import answers, explain
-from ..case import MAX_ITEM, MAX_ITEMS, MAX_LINES, MAX_TEXT, case_from_data, detail_from_text, detail_kind, \
-    detail_text
+from ..case import MAX_ITEM, MAX_ITEMS, MAX_LINES, MAX_TEXT, case_from_data, detail_from_text, \
+    detail_kind, detail_text, misordered
 from ..documents import LETTER_FILE, MEMO_FILE
 from ..errors import InterviewPaused
 from ..files import slugify, write_atomic
@@ -261,10 +261,16 @@ class Interview:
                 if kind == "text":
                     return self.t("bad_email") if key == "email" else self.t("bad_text", max=MAX_TEXT)
                 return self.t(f"bad_{kind}", max=MAX_TEXT, lines=MAX_LINES, items=MAX_ITEMS, item=MAX_ITEM)
-            if kind == "date" and value > date.today():   # the documents are dated today
-                from ..documents import documents_for
+            if kind != "date":
+                return None
+            from ..documents import documents_for
 
-                return self.t("future_date", today=documents_for(self.knowledge).settings.format_date(date.today(), self.language))
+            day = lambda value: documents_for(self.knowledge).settings.format_date(value, self.language)  # noqa: E731
+            if value > date.today():   # the documents are dated today
+                return self.t("future_date", today=day(date.today()))
+            if (wrong := misordered(lambda other: value if other == name else self.session.detail(other))):
+                _, first, later, then = wrong
+                return self.t(f"out_of_order.{later}", earlier=day(first), later=day(then))
             return None
 
         current = self.session.detail(name)
