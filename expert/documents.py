@@ -450,9 +450,8 @@ class Documents:
         quantity = messages(lang, k.root).quantity
         problems = [{"id": p["finding"], "category": p["category"], "severity": p["severity"],
                      "label": p["label"], "change": p["change"]} for p in e.problems]
-        renderings = self._renderings(lang)
-        reasons = [{**r, "sources": [{**s, "rendering": renderings.get(_plain_quotes(s["passage"]))}
-                                     for s in r["sources"]]} for r in e.reasons]
+        reasons = [{**r, "sources": [{**s, "rendering": self.rendering(s["passage"], lang)} for s in r["sources"]]}
+                   for r in e.reasons]
         verdict = e.verdict
         outcomes = {attribute: {**outcome, "conditions": [c["text"] for c in outcome["conditions"]],
                                 "condition_findings": [c["finding"] for c in outcome["conditions"]]}
@@ -573,9 +572,14 @@ class Documents:
             "default_days": settings.default_notice_days,
         }
 
+    def rendering(self, passage: str, lang: str) -> str | None:
+        """An article passage (quoted in French, as written) in `lang`, for a reader of that
+        language: the memo, the report and the interview's "why" show it after the passage."""
+        return self._renderings(lang).get(_plain_quotes(passage))
+
     def _renderings(self, lang: str) -> dict:
         """memo/renderings.<lang>.yaml: the article passages (quoted in French) rendered in
-        the memo's language, when the memo is not French."""
+        another language."""
         if lang not in self._rendered:
             path = self.root / "memo" / f"renderings.{lang}.yaml"
             data = {}

@@ -40,6 +40,13 @@ class _Writer:
         self.h = self.m.report
         self.lines: list[str] = []
 
+    @property
+    def documents(self):
+        """The templates, for the passages' renderings in the report's language."""
+        from .documents import documents_for
+
+        return documents_for(self.k)
+
     def write(self) -> str:
         a, k, colon = self.a, self.k, self.m.colon
         e = a.explanation()
@@ -74,10 +81,14 @@ class _Writer:
             for source in reason["sources"]:
                 if self.brief:
                     titles.append(source["title"]) if source["title"] not in titles else None
-                elif self.explain:
-                    self.quote(f"{source['id']}{colon}{self.m.quote(source['passage'])}")
                 else:
-                    self.quote(self.h["passage"].format(passage=self.m.quote(source["passage"]), title=source["title"]))
+                    if self.explain:
+                        self.quote(f"{source['id']}{colon}{self.m.quote(source['passage'])}")
+                    else:
+                        self.quote(self.h["passage"].format(passage=self.m.quote(source["passage"]),
+                                                            title=source["title"]))
+                    if rendering := self.documents.rendering(source["passage"], self.lang):
+                        self.quote(self.h["rendering"].format(rendering=self.m.quote(rendering)))
             for title in titles:
                 self.quote(self.h["source"].format(title=title))
         if a.changes is not None:
@@ -165,7 +176,7 @@ class _Writer:
                                             subsequent_indent=indent + " " * len(prefix)) or [indent + prefix])
 
     def quote(self, text: str):
-        if self.md:
-            self.lines.append(f"  > {text}")
+        if self.md:     # a quote after a quote is its own paragraph, not joined to the first
+            self.lines.extend(["  >", f"  > {text}"] if self.lines[-1].startswith("  > ") else [f"  > {text}"])
         else:
             self.lines.extend(_wrap(text, self.width, initial_indent="      ", subsequent_indent="      "))

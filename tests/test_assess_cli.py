@@ -239,3 +239,16 @@ def test_the_console_script_and_python_m_expert_are_the_same_program():
     module = run_adieu("assess", case, "--format", "json")
     assert installed.returncode == module.returncode == 0, installed.stderr + module.stderr
     assert json.loads(installed.stdout) == json.loads(module.stdout)
+
+
+def test_an_english_report_renders_each_french_passage_in_english_as_its_own_paragraph(adieu):
+    case = ROOT / "examples" / "rude-never-told.en.yaml"
+    text = " ".join(adieu("assess", case, "--explain").stdout.split())
+    assert ("“ils étaient aussi si impolis que notre personnel de bureau a commencé à éviter de répondre à leurs "
+            "appels” In English: “they were also so rude that our office staff began avoiding their calls”") in text
+    markdown = adieu("assess", case, "--format", "md").stdout
+    assert ("  > “ils étaient aussi si impolis que notre personnel de bureau a commencé à éviter de répondre à leurs "
+            "appels” — 4 raisons légitimes de licencier un client toxique (2017)\n  >\n  > In English: “they were "
+            "also so rude that our office staff began avoiding their calls”\n  >\n  > “ne laissez") in markdown
+    french = adieu("assess", ROOT / "examples" / "late-payer.yaml", "--explain").stdout
+    assert "En français" not in french and "In English" not in french

@@ -386,6 +386,7 @@ def test_why_shows_the_reason_the_rules_and_their_passages(here, keys, knowledge
     assert factor.why("en") in screen
     assert "The client often pays late: cash flow suffers." in screen
     assert "ils payent systématiquement leurs factures en retard" in screen
+    assert "In English: “they systematically pay their invoices late”" in screen    # the passage's rendering
     assert "Il faut virer les mauvais clients" in screen          # the article's title
     assert "Often late → Address the problems with the client" in screen
 

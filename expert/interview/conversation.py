@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import answers, explain
 from ..case import MAX_ITEM, MAX_ITEMS, MAX_LINES, MAX_TEXT, case_from_data, detail_from_text, \
     detail_kind, detail_text, misordered
-from ..documents import LETTER_FILE, MEMO_FILE
+from ..documents import LETTER_FILE, MEMO_FILE, documents_for
 from ..errors import InterviewPaused
 from ..files import slugify, write_atomic
 from ..conditions import CHOICE_TYPES
@@ -263,8 +263,6 @@ class Interview:
                 return self.t(f"bad_{kind}", max=MAX_TEXT, lines=MAX_LINES, items=MAX_ITEMS, item=MAX_ITEM)
             if kind != "date":
                 return None
-            from ..documents import documents_for
-
             day = lambda value: documents_for(self.knowledge).settings.format_date(value, self.language)  # noqa: E731
             if value > date.today():   # the documents are dated today
                 return self.t("future_date", today=day(date.today()))
@@ -432,6 +430,8 @@ class Interview:
                 for source in rule.sources:
                     title = (k.sources.get(source.source) or {}).get("title") or source.source
                     self._say_wrapped(self.t("quote", passage=source.passage, title=title), indent="      ")
+                    if rendering := documents_for(k).rendering(source.passage, lang):
+                        self._say_wrapped(self.t("quote_rendering", rendering=rendering), indent="      ")
         say()
 
     # -- review ----------------------------------------------------------------------------

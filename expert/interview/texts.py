@@ -30,7 +30,7 @@ REQUIRED_TEXTS = (
     "loaded", "revisit", "revisit_instruction", "review_picked", "existing", "existing_resume", "existing_new",
     "unnamed", "resumed", "paused", "out_exists", "written", "case_file", "memo_file", "letter_file", "letter_pdf_file", "letter_docx_file",
     "case_header", "folder_taken", "assess_again", "verdict_question", "verdict_details", "verdict_done",
-    "colon", "hint_separator", "quote",
+    "colon", "hint_separator", "quote", "quote_rendering",
     "no_terminal", "resume_and_answers", "no_session", "note",
 )
 
