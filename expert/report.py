@@ -65,7 +65,7 @@ class _Writer:
             line = f"{outcome['name']}{colon}{outcome['label']}"
             wanted = [condition["text"] for condition in outcome["conditions"]]
             if wanted and outcome["value"] != k.outcomes[attribute].values[0]:
-                line += f" ({self.h['conditions']}{colon}" + self.h["then"].join(wanted) + ")"
+                line += f" ({self.h['conditions']}{colon}" + self.h["each"].join(wanted) + ")"
             # Wrapped between words, as the items are: a terminal would cut a word in two.
             self.lines.extend([line] if self.md else _wrap(line, self.width, subsequent_indent="  "))
         if self.brief:
@@ -158,7 +158,7 @@ class _Writer:
                 values.setdefault(change["label"], []).append(change["to"])
             items = [self.h["if"].format(factor=factor.lower(), value=self.h["or"].join(shown))
                      for factor, shown in values.items()]
-            self.item(self.h["would_become"].format(outcome=label) + self.m.colon + self.h["then"].join(items))
+            self.item(self.h["would_become"].format(outcome=label) + self.m.colon + self.h["either"].join(items))
 
     def section(self, key: str):
         label = self.k.outcomes[self.a.primary].label(self.lang)

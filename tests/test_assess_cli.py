@@ -252,3 +252,10 @@ def test_an_english_report_renders_each_french_passage_in_english_as_its_own_par
             "also so rude that our office staff began avoiding their calls”\n  >\n  > “ne laissez") in markdown
     french = adieu("assess", ROOT / "examples" / "late-payer.yaml", "--explain").stdout
     assert "En français" not in french and "In English" not in french
+
+
+def test_changes_leading_to_one_outcome_read_as_alternatives(adieu):
+    done = adieu("assess", ROOT / "examples" / "late-payer.yaml", "--explain")
+    changes = " ".join(done.stdout.split("Ce qui changerait la recommandation")[1].split())
+    assert ("Deviendrait « Aborder les difficultés avec le client » : si démarches déjà faites : Rien encore ou Nous "
+            "en avons parlé ; ou si évolution depuis : Elle s’améliore") in changes
