@@ -56,7 +56,8 @@ MAX_AMOUNT = 1_000_000_000
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 MAX_TEXT = 200
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})$")   # 15/01/2025, 15.01.25
+NO_SUCH_DATE = "expected a date that exists"   # how _detail's message for 31/02 begins
 
 
 @dataclass
@@ -227,8 +228,8 @@ def detail_text(name: str, value) -> str:
     kind = detail_kind(name)
     if kind == "lines":
         return LINE_BREAK.join(str(value).splitlines())
-    if kind == "date":
-        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if kind == "date":      # day first, as France and the UK write it
+        return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else str(value)
     if kind == "texts":
         return ", ".join(value)
     if kind == "amount":
@@ -260,7 +261,7 @@ def _amount(text: str):
 
 def _detail(kind: str, value, key, fail):
     """A letter detail: text (one line), date (YYYY-MM-DD, or DD/MM/YYYY as France and the UK
-    write it), amount (a sum of money), texts
+    write it, DD/MM/YY for a year of this century), amount (a sum of money), texts
     (a list of short one-line texts, such as invoice numbers)."""
     if kind == "text":
         return _text(value, key, fail)
@@ -270,12 +271,13 @@ def _detail(kind: str, value, key, fail):
         text = value.strip() if isinstance(value, str) else ""
         day_first = DAY_FIRST.match(text)  # 15/01/2025, as France and the UK write it (and their exports)
         if day_first:
-            text = "{2}-{1:0>2}-{0:0>2}".format(*day_first.groups())
+            day, month, year = day_first.groups()
+            text = f"{year if len(year) == 4 else '20' + year}-{month:0>2}-{day:0>2}"   # 15/01/25: this century
         if DATE.match(text):
             try:
                 return datetime.date.fromisoformat(text)
             except ValueError:
-                pass
+                fail(f"expected a date that exists (check the day and the month), got {quote(value)}")
         fail(f"expected a date as YYYY-MM-DD or DD/MM/YYYY, got {quote(value)}")
     if kind == "amount":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \

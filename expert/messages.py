@@ -64,6 +64,14 @@ class Messages:
     def number(self, value) -> str:
         return f"{value:g}".replace(".", self.decimal_mark)
 
+    def amount(self, value) -> str:
+        """A sum as a person of this language types it, grouped, without its currency:
+        4 250,50 in French, 4,250.50 in English (the interview offers it to be edited)."""
+        from babel.numbers import format_decimal
+
+        pattern = "#,##0" if round(value) == value else "#,##0.00"
+        return format_decimal(value, format=pattern, locale=self.data.get("number_locale", self.language))
+
     def quantity(self, value, unit: str | None) -> str:
         """A number with its unit as this language writes it: a share by `percent`
         (12,5 % / 12.5%), any other unit after a space (30 jours, 3 years)."""

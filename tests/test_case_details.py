@@ -70,9 +70,9 @@ def test_a_complete_french_letter_leaves_no_blank(advisor, tmp_path):
 
 
 @pytest.mark.parametrize("section,key,value,expected", [
-    ("contract", "date", "31/02/2021", "expected a date as YYYY-MM-DD or DD/MM/YYYY"),
+    ("contract", "date", "31/02/2021", "expected a date that exists (check the day and the month)"),
     ("contract", "date", "09/2021", "expected a date as YYYY-MM-DD or DD/MM/YYYY"),
-    ("contract", "date", "2021-02-30", "expected a date as YYYY-MM-DD"),
+    ("contract", "date", "2021-02-30", "expected a date that exists"),
     ("contract", "warning_date", 20250115, "expected a date as YYYY-MM-DD"),
     ("contract", "signed", "2021-09-01", "unknown key (expected one of reference, date, warning_date)"),
     ("unpaid", "amount", -5, "expected an amount from 0"),
@@ -204,6 +204,7 @@ def test_an_english_letter_by_e_mail_needs_no_postal_address(advisor):
     ("contract.date", "2021-09-01", datetime.date(2021, 9, 1)),
     ("contract.date", "01/09/2021", datetime.date(2021, 9, 1)),   # day first, as France and the UK write it
     ("contract.date", "1.9.2021", datetime.date(2021, 9, 1)),
+    ("contract.date", "15/03/23", datetime.date(2023, 3, 15)),    # a two-digit year is of this century
     ("unpaid.amount", "4 250,50 €", 4250.5),
     ("unpaid.amount", "£1,870.00", 1870.0),
     ("unpaid.amount", "1250", 1250),
@@ -225,7 +226,7 @@ def test_a_detail_typed_on_one_line_is_read_by_the_case_files_rules(name, typed,
 
 
 @pytest.mark.parametrize("name,typed,expected", [
-    ("contract.date", "13/13/2021", "expected a date as YYYY-MM-DD or DD/MM/YYYY"),
+    ("contract.date", "13/13/2021", "expected a date that exists"),
     ("unpaid.amount", "beaucoup", "expected an amount from 0"),
     ("unpaid.amount", "12,345.678", "at most two decimals"),
     ("unpaid.amount", "1,2345", "at most two decimals"),  # not 12345: a thousands sign comes before three digits

@@ -601,6 +601,30 @@ def test_a_case_files_letter_details_and_jurisdiction_are_kept_when_its_prompts_
     assert "(factures n° F-2024-118 et F-2025-004, d’un total de 4 250,50 £)" in letter     # the UK's pound
 
 
+def test_going_back_offers_a_date_day_first_and_an_amount_as_the_language_writes_them(here, advisor):
+    from expert.interview import PlainTerminal
+
+    lines = ["", "", "", *NAMES, "Gérant", "Lyon", "", "", "", "1/9/2021", "<", "", "15/01/25", "4250,5", "<", "",
+             "F-7"]
+    screen = io.StringIO()
+    terminal = PlainTerminal(input=io.StringIO("\n".join(lines) + "\n"), stream=screen)
+    result = interview_command(terminal=terminal, answers=from_case_file(here, UNPAID_EXIT))
+    assert "[01/09/2021]" in screen.getvalue() and "[4\u202f250,50]" in screen.getvalue()
+    case = yaml.safe_load((result["folder"] / "case.yaml").read_text(encoding="utf-8"))
+    assert case["contract"] == {"date": "2021-09-01", "warning_date": "2025-01-15"}
+    assert case["unpaid"] == {"amount": 4250.5, "invoices": ["F-7"]}
+
+
+def test_a_date_that_does_not_exist_is_asked_again_saying_so(here, keys):
+    keys.confirm().finish().type(*NAMES)
+    keys.type("Gérant", "Villeurbanne", "", "", "", "31/02/2021").retype("28/02/2021")
+    keys.type("", "4250,50", "F-2024-118")
+    run = run_interview(str(keys), answers=from_case_file(here, UNPAID_EXIT))
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    assert "✗ Cette date n’existe pas : vérifiez le jour et le mois" in run.screen
+    assert written_case(run)["contract"] == {"date": "2021-02-28"}
+
+
 def test_plain_less_than_sign_at_the_first_question_says_there_is_nothing_before_and_asks_again(here, knowledge):
     from expert.interview import PlainTerminal
 

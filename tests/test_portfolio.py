@@ -439,7 +439,7 @@ def test_a_books_letter_details_columns_reach_each_clients_letter(adieu, tmp_pat
 
 
 @pytest.mark.parametrize("column,cell,expected", [
-    ("contract_date", "31/09/2021", "contract_date: expected a date as YYYY-MM-DD or DD/MM/YYYY, got '31/09/2021'"),
+    ("contract_date", "31/09/2021", "contract_date: expected a date that exists (check the day and the month), got '31/09/2021'"),
     ("unpaid_amount", "beaucoup", "unpaid_amount: expected an amount from 0"),
     ("jurisdiction", "DE", "jurisdiction: expected one of FR, GB, got 'DE'"),
 ])

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import answers, explain
-from ..case import MAX_ITEM, MAX_ITEMS, MAX_LINES, MAX_TEXT, case_from_data, detail_from_text, \
+from ..case import MAX_ITEM, MAX_ITEMS, MAX_LINES, MAX_TEXT, NO_SUCH_DATE, case_from_data, detail_from_text, \
     detail_kind, detail_text, misordered
 from ..documents import LETTER_FILE, MEMO_FILE, documents_for
 from ..errors import InterviewPaused
@@ -257,7 +257,9 @@ class Interview:
                 return self.t("required") if required else None
             try:
                 value = detail_from_text(name, text, fail)
-            except ValueError:
+            except ValueError as refused:
+                if str(refused).startswith(NO_SUCH_DATE):
+                    return self.t("no_such_date")
                 if kind == "text":
                     return self.t("bad_email") if key == "email" else self.t("bad_text", max=MAX_TEXT)
                 return self.t(f"bad_{kind}", max=MAX_TEXT, lines=MAX_LINES, items=MAX_ITEMS, item=MAX_ITEM)
@@ -282,9 +284,8 @@ class Interview:
         self.session.save()
 
     def _detail_text(self, name: str, value) -> str:
-        """A detail as the user would type it, an amount with the language's decimal mark."""
-        text = detail_text(name, value)
-        return text.replace(".", self._words().decimal_mark) if detail_kind(name) == "amount" else text
+        """A detail as the user would type it: an amount as the language writes it, a date day first."""
+        return self._words().amount(value) if detail_kind(name) == "amount" else detail_text(name, value)
 
     def _ask_factor(self, factor_id: str, current):
         """Ask one factor until it is answered; returns the value, or None for "I don't know"."""

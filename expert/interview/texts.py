@@ -22,7 +22,7 @@ REQUIRED_TEXTS = (
     "welcome", "language", "details", "details_last", *DETAILS, *(f"label.{d}" for d in DETAILS), "label.language",
     *(f"language_name.{lang}" for lang in LANGUAGES), "optional", "required", "bad_email", "bad_text",
     *(f"{what}_{kind}" for what in ("hint", "bad") for kind in DETAIL_KINDS if kind != "text"),
-    "bad_number", "bad_integer", "future_date", *(f"out_of_order.{later}" for _, later in DATE_ORDER), "number_instruction", "select_instruction",
+    "bad_number", "bad_integer", "future_date", "no_such_date", *(f"out_of_order.{later}" for _, later in DATE_ORDER), "number_instruction", "select_instruction",
     "plain_choice", "plain_choice_default", "plain_bad_choice", "checkbox_plain", "checkbox_none", "checkbox_kept", "progress", "progress_last", "progress_done",
     "dont_know", "why", "why_rules", "why_changes", "why_together", "why_documents", "gate", "gate_yes", "gate_no",
     "gate_why", "gate_explained", "go_back", "back_key", "back_key_plain", "nothing_before", "review",
