@@ -47,9 +47,9 @@ class ScreenTerminal(Terminal):
     """The questionary terminal, with each text prompt's question copied to the screen (the
     dummy output shows no prompt), so that a test can tell which details were asked."""
 
-    def text(self, message, default="", instruction=None):
+    def text(self, message, default="", instruction=None, empty=""):
         self.say(f"? {message}")
-        return super().text(message, default=default, instruction=instruction)
+        return super().text(message, default=default, instruction=instruction, empty=empty)
 
 
 def run_interview(keys: str, timeout: float = TIMEOUT, **options) -> Run:
@@ -495,6 +495,21 @@ def test_a_termination_for_unpaid_invoices_asks_their_amount_and_numbers_and_the
     assert "Villeurbanne, le " in letter and "4 place Grandclément 69100 Villeurbanne" in letter
     assert "[adresse postale du client]" in letter          # left empty: the letter shows its blank
     assert_same_verdict_as_assess(run, advisor)
+
+
+def test_each_answer_stays_on_screen_after_its_question_wrapped_between_words(here, keys, monkeypatch):
+    """prompt_toolkit's own answered line was cut mid-word at the edge of a narrow terminal,
+    and an empty answer showed nothing."""
+    monkeypatch.setenv("COLUMNS", "60")
+    keys.confirm().finish().type(*NAMES).interrupt()
+    run = run_interview(str(keys), answers=from_case_file(here, UNPAID_EXIT))
+    assert isinstance(run.error, InterviewPaused)
+    lines = run.screen.splitlines()
+    assert "? Son adresse e-mail : non renseigné" in lines          # left empty: said, not blank
+    assert "? Votre interlocuteur chez ce client (destinataire de la" in lines
+    assert "  lettre) : Me Anne Roux" in lines
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("? Et maintenant ?"))
+    assert lines[verdict] == "? Et maintenant ? Continuer : écrire les fichiers"   # a choice, echoed
 
 
 def test_an_earlier_letter_dated_in_the_future_is_asked_again(here, keys):

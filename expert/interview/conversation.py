@@ -212,10 +212,11 @@ class Interview:
             raise Back
         return answer
 
-    def _text(self, message: str, default: str = "", hint: str = "", check=None) -> str:
+    def _text(self, message: str, default: str = "", hint: str = "", check=None, empty: str = "") -> str:
         """A text prompt: `check(text)` returns an error message or None, shown after Enter,
         and the same text is offered again to edit (in --plain, where an empty line would take
-        it as it is, the earlier default stays). Escape (or "<" alone) goes back."""
+        it as it is, the earlier default stays). Escape (or "<" alone) goes back. `empty`:
+        what an empty answer means, left on screen after the question."""
         back = ""
         if self.session.history:
             back = self.t("back_key_plain" if self.terminal.plain else "back_key")
@@ -223,7 +224,7 @@ class Interview:
         if instruction:
             instruction = f"({instruction})"
         while True:
-            typed = self.terminal.text(message, default=default, instruction=instruction or None)
+            typed = self.terminal.text(message, default=default, instruction=instruction or None, empty=empty)
             if typed is BACK or _typed_back(typed, default):
                 raise Back  # at the first question, _go_back says there is nothing before it
             typed = typed.strip()
@@ -278,7 +279,7 @@ class Interview:
             part for part in ("" if required else self.t("optional"), self.t(f"hint_{kind}") if kind != "text" else "")
             if part)
         value = self._text(self.t(name), default="" if current is None else self._detail_text(name, current),
-                           hint=hint, check=check)
+                           hint=hint, check=check, empty=self.t("not_given"))
         self.session.set_detail(name, detail_from_text(name, value, fail) if value else None)
         self.session.answered(name)
         self.session.save()
@@ -319,7 +320,7 @@ class Interview:
 
         default = "" if current is None else self._number_text(current)
         text = self._text(factor.question(self.language), default=default, hint=self.t("number_instruction"),
-                          check=check)
+                          check=check, empty=self.t("dont_know"))
         if text == WHY_TYPED:
             return (WHY,)
         if not text:

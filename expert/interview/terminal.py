@@ -5,7 +5,8 @@ own: every text they show is given by the conversation. Whatever reaches into qu
 and prompt_toolkit beyond their documented calls lives here (checked with questionary 2.1
 and prompt_toolkit 3.0.5x): lines that wrap instead of being cut (`Window.wrap_lines`,
 `get_line_prefix`), the Escape key for "back" (the application's key bindings), the
-checkbox's English "done" line and a text prompt's hint erased (`erase_when_done`), and a resize that redraws the
+checkbox's English "done" line and a prompt's hint and choices erased (`erase_when_done`: the
+question and its answer are written again, wrapped between words), and a resize that redraws the
 prompt on a cleared screen (`Application._on_resize`): the terminal reflows the lines
 already drawn, so erasing them from the old cursor position would leave a copy behind.
 
@@ -68,7 +69,7 @@ class Terminal(_Clock):
         A choice whose value is BACK, or the Escape key, returns BACK."""
         import questionary
 
-        items, chosen = [], None
+        items, chosen, titles = [], None, {}
         for choice in choices:
             if choice is SEPARATOR:
                 items.append(questionary.Separator(" "))
@@ -76,18 +77,25 @@ class Terminal(_Clock):
                 items.append(questionary.Separator(choice[1]))
             else:
                 item = questionary.Choice(choice[0], value=_Value(choice[1]))
+                titles[id(item.value)] = choice[0]
+                if choice[1] is BACK:
+                    titles[id(BACK)] = choice[0]
                 if chosen is None and default is not None and same(choice[1], default):
                     chosen = item
                 items.append(item)
-        message, instruction = self._fit(message, instruction)
-        question = questionary.select(message, choices=items, default=chosen, instruction=instruction, **self._io)
+        shown, instruction = self._fit(message, instruction)
+        question = questionary.select(shown, choices=items, default=chosen, instruction=instruction,
+                                      erase_when_done=True, **self._io)
         _wrap_choices(question)
         answer = self._ask(question)
+        if id(answer) in titles:    # Escape where no choice goes back leaves nothing
+            self._echo(message, titles[id(answer)])
         return answer if answer is BACK else answer.value
 
-    def text(self, message: str, default: str = "", instruction=None):
+    def text(self, message: str, default: str = "", instruction=None, empty: str = ""):
         """What was typed, or BACK for the Escape key. Checking it is the caller's job, after
-        Enter, so that no message appears from the first keystroke."""
+        Enter, so that no message appears from the first keystroke; `empty` is shown as the
+        answer when nothing was typed ("not given")."""
         import questionary
 
         shown, instruction = self._fit(message, instruction)
@@ -95,7 +103,7 @@ class Terminal(_Clock):
         _wrap_choices(question)
         answer = self._ask(question)
         if answer is not BACK:  # the question and its answer stay on screen, not the hint
-            self.say(f"? {shown} {answer}")
+            self._echo(message, answer or empty)
         return answer
 
     def checkbox(self, message: str, choices: list, instruction=None, summary=None, back=False, ticked=()) -> list:
@@ -114,8 +122,15 @@ class Terminal(_Clock):
             return BACK
         values = [item.value for item in answer]
         if summary:
-            self.say(f"? {message} {summary(len(values))}")
+            self._echo(message, summary(len(values)))
         return values
+
+    def _echo(self, message: str, answer: str):
+        """What stays on screen once a prompt is answered (prompt_toolkit's own line would be
+        cut in the middle of a word at the terminal's edge): the question and its answer,
+        wrapped between words, without the hint or the choices."""
+        columns = shutil.get_terminal_size((100, 24)).columns - 1
+        self.say("\n".join(wrap(f"? {message} {answer}", columns, subsequent_indent="  ")))
 
     def _fit(self, message: str, instruction):
         """The question wrapped between words to the terminal, and its hint on a line of its
@@ -271,8 +286,9 @@ class PlainTerminal(_Clock):
                 return values[int(typed) - 1]
             self.say(self.words("plain_bad_choice", count=len(values)))
 
-    def text(self, message: str, default: str = "", instruction=None):
-        """The empty line keeps `default`, shown in brackets."""
+    def text(self, message: str, default: str = "", instruction=None, empty: str = ""):
+        """The empty line keeps `default`, shown in brackets (the line typed stays on screen:
+        `empty` is not needed)."""
         shown = f" [{default}]" if default else ""
         hint = f" {instruction}" if instruction else ""
         typed = self._read(f"{message}{hint}{shown} ")
