@@ -512,6 +512,19 @@ def test_each_answer_stays_on_screen_after_its_question_wrapped_between_words(he
     assert lines[verdict] == "? Et maintenant ? Continuer : écrire les fichiers"   # a choice, echoed
 
 
+def test_the_files_written_are_listed_wrapped_between_words_on_a_narrow_terminal(here, keys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    keys.confirm().finish().type(*NAMES).leave_empty(7).type("", "")
+    run = run_interview(str(keys), answers=from_case_file(here, UNPAID_EXIT))
+    assert run.error is None, f"{run.error!r}\n{run.screen}"
+    lines = run.screen.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Fichiers écrits dans"))
+    listed = lines[start + 1:start + 8]
+    assert "  garage-roux-sas/letter.txt  (la lettre au client, à" in listed
+    assert "    relire avant envoi)" in listed
+    assert all(len(line) <= 58 for line in listed)
+
+
 def test_an_earlier_letter_dated_in_the_future_is_asked_again(here, keys):
     """The documents are dated today: a letter cannot cite a warning sent after it."""
     keys.confirm().finish().type(*NAMES)
@@ -1012,3 +1025,13 @@ def test_a_plain_prompt_left_by_ctrl_c_or_end_of_input_ends_its_line(typed):
     with pytest.raises((KeyboardInterrupt, EOFError)):
         terminal.text("Client's name:")
     assert shown.getvalue().endswith("\n") and "Client's name:" in shown.getvalue()
+
+
+def test_a_long_choice_breaks_between_words_under_its_own_first_line(monkeypatch):
+    """prompt_toolkit wraps a choice at the terminal's edge, in the middle of a word."""
+    from expert.interview.terminal import _fit_choice
+
+    monkeypatch.setenv("COLUMNS", "60")
+    title = "See every reason and everything that would change the recommendation"
+    assert _fit_choice(title) == "See every reason and everything that would change the\n   recommendation"
+    assert _fit_choice("Go on: write the files") == "Go on: write the files"

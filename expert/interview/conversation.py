@@ -541,12 +541,13 @@ class Interview:
         written = [(write_atomic(folder / name, content, force=self.force), what) for name, content, what in files]
         session.discard()
         self.terminal.say()
-        self.terminal.say(self.t("written", folder=shown(folder)))
-        for path, what in written:
-            self.terminal.say(f"  {shown(path)}  ({self.t(what)})")
+        self._say_wrapped(self.t("written", folder=shown(folder)), unbroken=(shown(folder),))
+        for path, what in written:     # a path is never broken, its description wraps under it
+            self._say_wrapped(f"{shown(path)}  ({self.t(what)})", indent="  ", then="    ", unbroken=(shown(path),))
         for note in notes:
             self._say_wrapped(self.t("note", note=note))
-        self.terminal.say(self.t("assess_again", path=shlex.quote(shown(folder / CASE_FILE))))
+        command = shlex.quote(shown(folder / CASE_FILE))
+        self._say_wrapped(self.t("assess_again", path=command), unbroken=(f"adieu assess {command}",))
         return {"folder": folder, "files": [path for path, _ in written], "assessment": assessment,
                 "asked": list(self.asked), "timings": list(self.timings), "waits": list(self.terminal.waits)}
 
@@ -617,9 +618,9 @@ class Interview:
             self.terminal.say()
             self._say_wrapped(f"── {self.t('progress_done')} {'▰' * CELLS}", then="   ")
 
-    def _say_wrapped(self, text: str, indent: str = "", then: str | None = None):
+    def _say_wrapped(self, text: str, indent: str = "", then: str | None = None, unbroken=()):
         width = self.terminal.width()
-        for line in wrap(text, width, initial_indent=indent,
+        for line in wrap(text, width, unbroken, initial_indent=indent,
                          subsequent_indent=then if then is not None else indent) or [""]:
             self.terminal.say(line)
 

@@ -76,7 +76,7 @@ class Terminal(_Clock):
             elif choice[0] == "--":
                 items.append(questionary.Separator(choice[1]))
             else:
-                item = questionary.Choice(choice[0], value=_Value(choice[1]))
+                item = questionary.Choice(_fit_choice(choice[0]), value=_Value(choice[1]))
                 titles[id(item.value)] = choice[0]
                 if choice[1] is BACK:
                     titles[id(BACK)] = choice[0]
@@ -111,7 +111,8 @@ class Terminal(_Clock):
         `back`; `summary(count)` is the line left on screen once it is answered."""
         import questionary
 
-        items = [questionary.Choice(title, value=_Value(value), checked=any(same(value, t) for t in ticked))
+        items = [questionary.Choice(_fit_choice(title, CHECKBOX_PREFIX), value=_Value(value),
+                                    checked=any(same(value, t) for t in ticked))
                  for title, value in choices]
         shown, instruction = self._fit(message, instruction)
         question = questionary.checkbox(shown, choices=items, instruction=instruction, erase_when_done=True,
@@ -200,6 +201,16 @@ def _wrap_choices(question):
         app._redraw()
 
     app._on_resize = on_resize
+
+
+CHOICE_PREFIX, CHECKBOX_PREFIX = 3, 5     # " » " before a choice; " » ● " before a tick box
+
+
+def _fit_choice(title: str, prefix: int = CHOICE_PREFIX) -> str:
+    """A choice's title broken between words to the terminal, its next lines under its
+    first (prompt_toolkit would wrap it in the middle of a word)."""
+    columns = shutil.get_terminal_size((100, 24)).columns - 1
+    return ("\n" + " " * prefix).join(wrap(title, columns - prefix) or [title])
 
 
 def _true():
