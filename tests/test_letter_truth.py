@@ -232,6 +232,24 @@ def test_termination_to_a_client_who_owes_money_settles_what_is_owed_first(advis
     assert "une fois les sommes dues réglées" in text and "sera déduite de ce solde" in text
 
 
+@pytest.mark.parametrize("language,withheld,returned", [
+    ("fr", "vous seront remis au plus tard le 7 avril 2025, une fois les sommes dues réglées",
+     "les fichiers et documents qui vous reviennent vous seront restitués au plus tard le 7 avril 2025 ;"),
+    ("en", "handed over to you by 7 April 2025, once what is owed has been settled",
+     "the files and documents that belong to you will be returned to you by 7 April 2025;"),
+])
+def test_what_belongs_to_a_client_who_owes_money_is_returned_without_waiting_for_payment(
+        advisor, documents, language, withheld, returned):
+    """Only our own work in progress waits for what is owed: holding back the client's own
+    files and documents to force payment is not ours to do."""
+    case = {"language": language, **PARTIES,
+            "answers": {"payment_behaviour": "unpaid_invoices", "work_in_progress": True, "notice_period_days": 30}}
+    text = " ".join(documents.letter(advisor.assess(advisor.case(case)), "text", "termination",
+                                     today=TODAY).content.split())
+    assert withheld in text and returned in text
+    assert text.count("once what is owed has been settled" if language == "en" else "une fois les sommes dues") == 1
+
+
 def test_address_letter_after_a_written_warning_says_what_happens_if_nothing_changes(advisor, documents):
     case = {"language": "fr", **PARTIES,
             "answers": {"payment_behaviour": "often_late", "issue_raised": "warned_in_writing", "behaviour_trend": "stable"}}
