@@ -432,7 +432,7 @@ def test_details_are_checked_after_enter_and_asked_again(here, keys):
     keys.type("", "Dupont SARL", "Atelier Martin").interrupt()
     run = run_interview(str(keys), language="fr")
     assert isinstance(run.error, InterviewPaused)
-    assert "✗ Une réponse est nécessaire ici." in run.screen
+    assert "✗ Une réponse est nécessaire ici" in run.screen
     saved = load_session(here / DEFAULT_NAME, keys.knowledge)
     assert saved.client == {"name": "Dupont SARL"} and saved.provider == {"name": "Atelier Martin"}
 
@@ -1035,3 +1035,14 @@ def test_a_long_choice_breaks_between_words_under_its_own_first_line(monkeypatch
     title = "See every reason and everything that would change the recommendation"
     assert _fit_choice(title) == "See every reason and everything that would change the\n   recommendation"
     assert _fit_choice("Go on: write the files") == "Go on: write the files"
+
+
+def test_every_refusal_reads_as_one_line_without_a_final_full_stop(knowledge):
+    """Said after "✗", each says what is expected in the same way: no sentence's full stop."""
+    texts = load_texts(knowledge)
+    refusals = [key for key in texts.texts
+                if key.startswith(("bad_", "out_of_order.")) or key in ("required", "future_date", "no_such_date")]
+    assert len(refusals) >= 10
+    for key in refusals:
+        for language in ("fr", "en"):
+            assert not texts(key, language).rstrip().endswith("."), (key, language)
