@@ -156,7 +156,8 @@ class _Writer:
             values: dict = {}
             for change in group:
                 values.setdefault(change["label"], []).append(change["to"])
-            items = [self.h["if"].format(factor=factor.lower(), value=self.h["or"].join(shown))
+            # Each value quoted: a choice's own words may hold an "or" ("Impolitely or curtly").
+            items = [self.h["if"].format(factor=factor.lower(), value=self.h["or"].join(map(self.m.quote, shown)))
                      for factor, shown in values.items()]
             self.item(self.h["would_become"].format(outcome=label) + self.m.colon + self.h["either"].join(items))
 

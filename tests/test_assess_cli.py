@@ -254,8 +254,8 @@ def test_an_english_report_renders_each_french_passage_in_english_as_its_own_par
     assert "En français" not in french and "In English" not in french
 
 
-def test_changes_leading_to_one_outcome_read_as_alternatives(adieu):
+def test_changes_leading_to_one_outcome_read_as_alternatives_each_value_quoted(adieu):
     done = adieu("assess", ROOT / "examples" / "late-payer.yaml", "--explain")
     changes = " ".join(done.stdout.split("Ce qui changerait la recommandation")[1].split())
-    assert ("Deviendrait « Aborder les difficultés avec le client » : si démarches déjà faites : Rien encore ou Nous "
-            "en avons parlé ; ou si évolution depuis : Elle s’améliore") in changes
+    assert ("Deviendrait « Aborder les difficultés avec le client » : si démarches déjà faites : « Rien encore » ou "
+            "« Nous en avons parlé » ; ou si évolution depuis : « Elle s’améliore »") in changes
