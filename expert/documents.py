@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
 from email import policy as email_policy
 from email.header import Header
@@ -163,9 +164,15 @@ def parse_blocks(text: str) -> list:
 
 def documents_for(knowledge) -> "Documents":
     """The documents of a rule base: its own templates/ folder (documents.yaml and content
-    templates) when it has one, over the shipped templates (layouts, blocks, phrases)."""
+    templates) when it has one, over the shipped templates (layouts, blocks, phrases).
+    Read once per folder: the report and the interview ask for them often."""
     own = Path(knowledge.root) / "templates"
-    return Documents(own) if (own / SETTINGS_FILE).exists() else Documents()
+    return _documents_at(own if (own / SETTINGS_FILE).exists() else None)
+
+
+@lru_cache(maxsize=8)
+def _documents_at(templates_dir) -> "Documents":
+    return Documents(templates_dir)
 
 
 class Documents:

@@ -9,6 +9,7 @@ and every change; `explain` adds the rule and source ids, the how-chain and the 
 from __future__ import annotations
 
 import json
+from functools import cached_property
 
 from .advisor import Assessment
 from .knowledge import _show
@@ -40,7 +41,7 @@ class _Writer:
         self.h = self.m.report
         self.lines: list[str] = []
 
-    @property
+    @cached_property
     def documents(self):
         """The templates, for the passages' renderings in the report's language."""
         from .documents import documents_for
