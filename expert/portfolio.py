@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import answers
-from .case import BOOK_COLUMNS, DETAILS, Case, case_from_data, detail_data, detail_from_text, jurisdiction_of, \
+from .case import BOOK_COLUMNS, DATE_ORDER, DETAILS, Case, case_from_data, detail_data, detail_from_text, jurisdiction_of, \
     load_case, misordered, party_detail
 from .conditions import PolicyValue
 from .errors import AdieuError, EngineError, InputError, OutputExists, ReviewStopped
@@ -349,7 +349,9 @@ class _Refused(Exception):
 _UNKNOWN, _BAD = (object(), None), (object(), None)  # what an empty cell and a bad one read as
 
 
-CASE_KEY = re.compile(r"\b(?:%s)\.\w+" % "|".join(DETAILS))   # a detail's key named in a message
+# The other date a misordered date is compared with, as case_from_data names it (only there:
+# a value quoted in a message is shown as typed).
+EARLIER_KEY = re.compile(r"(?<=on or after )(?:%s)\b" % "|".join(re.escape(earlier) for earlier, _ in DATE_ORDER))
 
 
 def _column(key) -> str | None:
@@ -434,7 +436,7 @@ class Reviewer:
         text too: "on or after contract_date")."""
         if self.columns is None:
             return error
-        detail = CASE_KEY.sub(lambda found: _column(found.group()), error.detail)
+        detail = EARLIER_KEY.sub(lambda found: _column(found.group()), error.detail)
         return InputError(error.file, detail, key=_column(error.key), line=line)
 
     def _on_written(self, error: InputError, line) -> str:

@@ -1029,12 +1029,21 @@ def test_a_plain_prompt_left_by_ctrl_c_or_end_of_input_ends_its_line(typed):
 
 def test_a_long_choice_breaks_between_words_under_its_own_first_line(monkeypatch):
     """prompt_toolkit wraps a choice at the terminal's edge, in the middle of a word."""
-    from expert.interview.terminal import _fit_choice
+    from expert.interview import terminal as terminals
 
     monkeypatch.setenv("COLUMNS", "60")
+    shown = []
+    wrap_choices = terminals._wrap_choices
+    monkeypatch.setattr(terminals, "_wrap_choices", lambda question: (shown.append(question), wrap_choices(question)))
     title = "See every reason and everything that would change the recommendation"
-    assert _fit_choice(title) == "See every reason and everything that would change the\n   recommendation"
-    assert _fit_choice("Go on: write the files") == "Go on: write the files"
+    with create_pipe_input() as pipe:
+        pipe.send_text("\r")
+        chosen = Terminal(input=pipe, output=DummyOutput(), stream=io.StringIO()).select(
+            "What next?", [("Go on: write the files", "done"), (title, "more")])
+    assert chosen == "done"
+    titles = [choice.title for choice in terminals._choices_of(shown[0]).choices]
+    assert titles == ["Go on: write the files",
+                      "See every reason and everything that would change the\n   recommendation"]
 
 
 def test_every_refusal_reads_as_one_line_without_a_final_full_stop(knowledge):

@@ -62,7 +62,7 @@ class Terminal(_Clock):
         stream.flush()
 
     def width(self) -> int:
-        return max(WIDTH[0], min(WIDTH[1], shutil.get_terminal_size((100, 24)).columns - 2))
+        return max(WIDTH[0], min(WIDTH[1], _columns() - 1))
 
     def select(self, message: str, choices: list, default=None, instruction=None):
         """choices: (title, value) pairs; SEPARATOR or ("--", title) for a heading line.
@@ -130,13 +130,12 @@ class Terminal(_Clock):
         """What stays on screen once a prompt is answered (prompt_toolkit's own line would be
         cut in the middle of a word at the terminal's edge): the question and its answer,
         wrapped between words, without the hint or the choices."""
-        columns = shutil.get_terminal_size((100, 24)).columns - 1
-        self.say("\n".join(wrap(f"? {message} {answer}", columns, subsequent_indent="  ")))
+        self.say("\n".join(wrap(f"? {message} {answer}", _columns(), subsequent_indent="  ")))
 
     def _fit(self, message: str, instruction):
         """The question wrapped between words to the terminal, and its hint on a line of its
         own when it does not fit after it (prompt_toolkit would cut words in two)."""
-        columns = shutil.get_terminal_size((100, 24)).columns - 1
+        columns = _columns()
         lines = wrap(message, columns - 2) or [""]
         wrapped = "\n  ".join(lines)
         if instruction and len(lines[-1]) + len(instruction) + 4 > columns:
@@ -209,8 +208,13 @@ CHOICE_PREFIX, CHECKBOX_PREFIX = 3, 5     # " » " before a choice; " » ● " b
 def _fit_choice(title: str, prefix: int = CHOICE_PREFIX) -> str:
     """A choice's title broken between words to the terminal, its next lines under its
     first (prompt_toolkit would wrap it in the middle of a word)."""
-    columns = shutil.get_terminal_size((100, 24)).columns - 1
-    return ("\n" + " " * prefix).join(wrap(title, columns - prefix) or [title])
+    return ("\n" + " " * prefix).join(wrap(title, _columns() - prefix) or [title])
+
+
+def _columns() -> int:
+    """The columns a prompt's line may fill: one fewer than the terminal's, whose last
+    column would move the cursor to the next line."""
+    return shutil.get_terminal_size((100, 24)).columns - 1
 
 
 def _true():
