@@ -23,6 +23,11 @@ def test_no_line_starts_with_a_mark_french_sets_apart_nor_ends_with_an_opening_g
         assert not line.rstrip().endswith("«"), lines
 
 
+def test_an_arrow_stays_with_the_name_of_its_button():
+    text = "Resuming the interview saved in adieu-session.json. “← Back” returns to the questions already asked."
+    assert wrap(text, 58)[0] == "Resuming the interview saved in adieu-session.json."
+
+
 def test_what_must_stay_whole_is_kept_on_one_line():
     lines = wrap("run adieu letter case.yaml --format pdf to print it", 12, unbroken=["adieu letter case.yaml"])
     assert "adieu letter case.yaml" in lines
