@@ -61,10 +61,10 @@ def test_a_complete_french_letter_leaves_no_blank(advisor, tmp_path):
     rendered = Documents().letter(assessment, "text", "termination", today=datetime.date(2025, 3, 3))
     text = rendered.content
     assert "[" not in text and not rendered.blanks
-    assert "Villeurbanne, le 3 mars 2025" in text
+    assert "Villeurbanne, le 3\u00a0mars\u00a02025" in text
     assert "Lettre recommandée avec accusé de réception" in text
-    assert "Objet\u00a0: Résiliation du contrat n°\u00a0CT-2021-07 du 1er septembre 2021" in text
-    assert "Par un précédent courrier du 15 janvier 2025" in text
+    assert "Objet\u00a0: Résiliation du contrat n°\u00a0CT-2021-07 du 1er\u00a0septembre\u00a02021" in text
+    assert "Par un précédent courrier du 15\u00a0janvier\u00a02025" in text
     assert "12 rue des Lilas\n69003 Lyon" in text
     assert text.rstrip().endswith("Jean Martin\nGérant\nAtelier Martin")
 

@@ -188,8 +188,9 @@ def own_words(text: str, assessment) -> str:
 
 
 def formatted(day: date, language: str) -> str:
+    """A date as a document writes it: kept on one line by no-break spaces (typography.yaml)."""
     first = "1er" if language == "fr" else "1"
-    return f"{first if day.day == 1 else day.day} {MONTHS[language][day.month - 1]} {day.year}"
+    return f"{first if day.day == 1 else day.day}\u00a0{MONTHS[language][day.month - 1]}\u00a0{day.year}"
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[f"{p.parent.name}/{p.stem}" for p in SCENARIOS])
@@ -402,7 +403,7 @@ def test_end_date_runs_from_receipt_of_the_letter(advisor, documents):
     text = documents.letter(assessment, "text", "termination", today=date(2025, 12, 19)).content
     # posted Friday 19 December, received Monday 22 (three days, then the next working day),
     # 45 days later is Thursday 5 February 2026
-    assert "5 February 2026" in text and "19 December 2025" in text
+    assert "5\u00a0February\u00a02026" in text and "19\u00a0December\u00a02025" in text
 
 
 def test_an_email_says_its_notice_runs_from_receipt_of_the_email_not_of_a_letter(advisor, documents):
@@ -440,14 +441,14 @@ def test_a_number_in_the_memo_is_written_as_its_language_writes_it(advisor, docu
 def test_missing_notice_period_assumes_the_default_and_says_so(advisor, documents):
     case = {**HOSTILE, "answers": {"payment_behaviour": "unpaid_invoices"}}
     rendered = documents.letter(advisor.assess(advisor.case(case)), "text", "termination", today=TODAY)
-    assert "7 April 2025" in rendered.content     # received 6 March, 30 days later is a Saturday
+    assert "7\u00a0April\u00a02025" in rendered.content     # received 6 March, 30 days later is a Saturday
     assert any("no notice period" in note for note in rendered.notes)
 
 
 def test_french_dates_write_the_first_of_the_month_as_1er(advisor, documents):
     case = {**HOSTILE, "language": "fr", "answers": {**HOSTILE["answers"], "notice_period_days": 26}}
     text = documents.letter(advisor.assess(advisor.case(case)), "text", "termination", today=TODAY).content
-    assert "1er avril 2025" in text
+    assert "1er\u00a0avril\u00a02025" in text
 
 
 def test_french_letter_greets_by_honorific_and_e_mail_says_bonjour(advisor, documents):
@@ -570,4 +571,4 @@ def test_missing_notice_period_is_noted_on_stderr(adieu, tmp_path):
     result = adieu("letter", path, "--date", "2025-03-03")
     assert result.returncode == 0
     assert "adieu: remarque : aucun préavis n’est indiqué dans le dossier" in result.stderr
-    assert "7 avril 2025" in result.stdout
+    assert "7\u00a0avril\u00a02025" in result.stdout

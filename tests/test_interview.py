@@ -572,7 +572,7 @@ def test_without_a_written_warning_its_date_is_not_asked(here, keys, knowledge, 
     assert written_case(run)["contract"] == {"reference": "C-12", "date": "2024-02-01"}
     letter = (run.result["folder"] / "letter.txt").read_text(encoding="utf-8")
     assert "10 High Street\nBristol BS1 4DJ" in letter and "Director" in letter
-    assert "Termination of contract C-12 dated 1 February 2024" in letter
+    assert "Termination of contract C-12 dated 1\u00a0February\u00a02024" in letter
 
 
 def test_going_back_across_the_letter_details_keeps_their_answers(here, keys, advisor):
