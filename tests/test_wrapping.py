@@ -28,6 +28,14 @@ def test_an_arrow_stays_with_the_name_of_its_button():
     assert wrap(text, 58)[0] == "Resuming the interview saved in adieu-session.json."
 
 
+def test_a_short_number_that_closes_a_phrase_stays_with_the_word_before_it():
+    text = "(« Comment renvoyer un client ? (guide) », étape 1), puis les étapes 2 et 3."
+    for width in range(12, len(text)):
+        lines = wrap(text, width)
+        assert not any(line.startswith(("1)", "3.")) for line in lines), (width, lines)
+    assert wrap("a relationship of 4 years", 20) == ["a relationship of 4", "years"]  # not the end of a phrase
+
+
 def test_what_must_stay_whole_is_kept_on_one_line():
     lines = wrap("run adieu letter case.yaml --format pdf to print it", 12, unbroken=["adieu letter case.yaml"])
     assert "adieu letter case.yaml" in lines
