@@ -317,6 +317,18 @@ def test_a_clients_notes_are_said_in_the_language_of_its_documents(adieu, tmp_pa
     assert english and all(line.startswith(f"adieu: {book}:3: note: ") for line in english), lines
 
 
+@pytest.mark.parametrize("languages, title", [(("en", "en", "fr"), "Portfolio review: "),
+                                              (("fr", "en", ""), "Revue du portefeuille : ")])
+def test_a_review_is_written_in_the_language_most_of_its_cases_use(adieu, tmp_path, languages, title):
+    """An empty language cell counts as the default language, French."""
+    book = tmp_path / "book.csv"
+    book.write_text("client_name,language,payment_behaviour\n" + "".join(
+        f"Client {i},{language},unpaid_invoices\n" for i, language in enumerate(languages)), encoding="utf-8")
+    done = adieu("portfolio", book)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(title + str(book))
+
+
 def test_a_row_without_a_name_is_called_by_its_line_in_the_reviews_language(adieu, tmp_path):
     header, rows = example_rows()
     nameless = blank_row(header, payment_behaviour="unpaid_invoices")
