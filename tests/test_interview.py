@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 import threading
 from dataclasses import dataclass
 
@@ -1025,6 +1026,26 @@ def test_a_plain_prompt_left_by_ctrl_c_or_end_of_input_ends_its_line(typed):
     with pytest.raises((KeyboardInterrupt, EOFError)):
         terminal.text("Client's name:")
     assert shown.getvalue().endswith("\n") and "Client's name:" in shown.getvalue()
+
+
+@pytest.mark.parametrize("prompt", ["text", "select"])
+def test_a_prompts_hint_stands_one_space_after_its_question(prompt, monkeypatch):
+    """questionary's text prompt pads the question and the hint with a space each: two between."""
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    monkeypatch.setenv("COLUMNS", "80")
+    screen = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text("Ann\r" if prompt == "text" else "\r")
+        terminal = Terminal(input=pipe, output=Vt100_Output(screen, lambda: Size(rows=24, columns=80)),
+                            stream=io.StringIO())
+        if prompt == "text":
+            assert terminal.text("Client's name:", instruction="(Esc: previous question)") == "Ann"
+        else:
+            assert terminal.select("Client's name:", [("Ann", "ann")], instruction="(Esc: previous question)") == "ann"
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+    assert "? Client's name: (Esc: previous question)" in shown, repr(shown)
 
 
 def test_a_long_choice_breaks_between_words_under_its_own_first_line(monkeypatch):

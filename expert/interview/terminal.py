@@ -8,7 +8,8 @@ and prompt_toolkit 3.0.5x): lines that wrap instead of being cut (`Window.wrap_l
 checkbox's English "done" line and a prompt's hint and choices erased (`erase_when_done`: the
 question and its answer are written again, wrapped between words), and a resize that redraws the
 prompt on a cleared screen (`Application._on_resize`): the terminal reflows the lines
-already drawn, so erasing them from the old cursor position would leave a copy behind.
+already drawn, so erasing them from the old cursor position would leave a copy behind. A text
+prompt is questionary.text's PromptSession made here, with one space before its hint.
 
 Prompts raise KeyboardInterrupt on Ctrl-C and EOFError on a closed input, so that the
 conversation saves and says how to resume.
@@ -96,10 +97,8 @@ class Terminal(_Clock):
         """What was typed, or BACK for the Escape key. Checking it is the caller's job, after
         Enter, so that no message appears from the first keystroke; `empty` is shown as the
         answer when nothing was typed ("not given")."""
-        import questionary
-
         shown, instruction = self._fit(message, instruction)
-        question = questionary.text(shown, default=default, instruction=instruction, erase_when_done=True, **self._io)
+        question = _text_question(shown, default, instruction, erase_when_done=True, **self._io)
         _wrap_choices(question)
         answer = self._ask(question)
         if answer is not BACK:  # the question and its answer stay on screen, not the hint
@@ -182,6 +181,24 @@ def _choices_of(question):
 
     return next((w.content for w in question.application.layout.find_all_windows()
                  if isinstance(w.content, InquirerControl)), None)
+
+
+def _text_question(message: str, default: str, instruction, **options):
+    """questionary.text, its hint one space after the question as in a select (questionary
+    pads the question and the hint with a space each side, which put two between them)."""
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.lexers import SimpleLexer
+    from prompt_toolkit.shortcuts.prompt import PromptSession
+    from questionary import Question
+    from questionary.constants import DEFAULT_QUESTION_PREFIX
+    from questionary.styles import merge_styles_default
+
+    tokens = [("class:qmark", DEFAULT_QUESTION_PREFIX), ("class:question", f" {message} ")]
+    if instruction:
+        tokens.append(("class:instruction", f"{instruction} "))
+    session = PromptSession(tokens, style=merge_styles_default([None]), lexer=SimpleLexer("class:answer"), **options)
+    session.default_buffer.reset(Document(default))
+    return Question(session.app)
 
 
 def _wrap_choices(question):
