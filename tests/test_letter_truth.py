@@ -250,6 +250,22 @@ def test_what_belongs_to_a_client_who_owes_money_is_returned_without_waiting_for
     assert text.count("once what is owed has been settled" if language == "en" else "une fois les sommes dues") == 1
 
 
+@pytest.mark.parametrize("language,checklist", [
+    ("fr", "ne remettre les travaux en cours qu'une fois les sommes dues réglées, comme l'annonce la lettre"),
+    ("en", "hand over the work in progress once what is owed has been settled, as the letter says"),
+])
+def test_the_memos_checklist_holds_back_only_what_the_letter_holds_back(advisor, documents, language, checklist):
+    """The checklist is what the team follows: it must not hand over before payment what the
+    letter holds back, nor hold back what the letter returns."""
+    case = {"language": language, **PARTIES,
+            "answers": {"payment_behaviour": "unpaid_invoices", "work_in_progress": True, "notice_period_days": 30,
+                        "issue_raised": "warned_in_writing", "behaviour_trend": "worsening"}}
+    memo = " ".join(documents.memo(advisor.assess(advisor.case(case)), "md", today=TODAY).content.split())
+    assert checklist in memo.replace("’", "'")
+    assert ("deliverables and work in progress to the client" if language == "en"
+            else "livrables et travaux en cours") not in memo
+
+
 def test_address_letter_after_a_written_warning_says_what_happens_if_nothing_changes(advisor, documents):
     case = {"language": "fr", **PARTIES,
             "answers": {"payment_behaviour": "often_late", "issue_raised": "warned_in_writing", "behaviour_trend": "stable"}}
