@@ -1028,6 +1028,18 @@ def test_a_plain_prompt_left_by_ctrl_c_or_end_of_input_ends_its_line(typed):
     assert shown.getvalue().endswith("\n") and "Client's name:" in shown.getvalue()
 
 
+def test_an_answer_that_fits_on_a_line_is_left_on_screen_whole(monkeypatch):
+    """A postcode cut in two ("Bristol BS2 / 0AA") misreads an address being checked."""
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = io.StringIO()
+    Terminal(stream=shown)._echo("The client's postal address:", "Carter Logistics Ltd / 2 Dock Road / Bristol BS2 0AA")
+    assert shown.getvalue().splitlines() == ["? The client's postal address:",
+                                             "  Carter Logistics Ltd / 2 Dock Road / Bristol BS2 0AA"]
+    shown = io.StringIO()
+    Terminal(stream=shown)._echo("Address:", " ".join(["word"] * 30))      # longer than a line: wrapped
+    assert len(shown.getvalue().splitlines()) == 3
+
+
 @pytest.mark.parametrize("prompt", ["text", "select"])
 def test_a_prompts_hint_stands_one_space_after_its_question(prompt, monkeypatch):
     """questionary's text prompt pads the question and the hint with a space each: two between."""

@@ -128,8 +128,11 @@ class Terminal(_Clock):
     def _echo(self, message: str, answer: str):
         """What stays on screen once a prompt is answered (prompt_toolkit's own line would be
         cut in the middle of a word at the terminal's edge): the question and its answer,
-        wrapped between words, without the hint or the choices."""
-        self.say("\n".join(wrap(f"? {message} {answer}", _columns(), subsequent_indent="  ")))
+        wrapped between words, without the hint or the choices. An answer that fits on a line
+        is kept whole ("Bristol BS2 0AA", "Nothing has changed"), on the next line if need be."""
+        columns = _columns()
+        whole = (answer,) if len(answer) <= columns - 2 else ()
+        self.say("\n".join(wrap(f"? {message} {answer}", columns, unbroken=whole, subsequent_indent="  ")))
 
     def _fit(self, message: str, instruction):
         """The question wrapped between words to the terminal, and its hint on a line of its
