@@ -420,7 +420,9 @@ class Documents:
 
     @jinja2.pass_context
     def _date_filter(self, context, value: date) -> str:
-        return self.settings.format_date(value, context["lang"])
+        """A date in a document is one unit: no line breaks between its day, month and year
+        (a PDF line ended on "le 7", "avril 2027" starting the next)."""
+        return self.settings.format_date(value, context["lang"]).replace(" ", "\u00a0")
 
     @jinja2.pass_context
     def _cite(self, context, source, part=None) -> str:

@@ -289,9 +289,7 @@ TYPOGRAPHY = [
     ("fr", "1 250 €", "1\u202f250\u00a0€"),
     ("fr", "12 % du chiffre", "12\u00a0% du chiffre"),
     ("fr", "l'équipe d'aujourd'hui", "l’équipe d’aujourd’hui"),
-    ("fr", "le 1er mars, la 2e fois", "le 1\ue002er\ue003\u00a0mars, la 2\ue002e\ue003 fois"),
-    ("fr", "le 7 avril 2027, en mars 2026", "le 7\u00a0avril\u00a02027, en mars\u00a02026"),
-    ("fr", "les 12 mois, 3 marsupiaux", "les 12\u00a0mois, 3 marsupiaux"),
+    ("fr", "le 1er mars, la 2e fois", "le 1\ue002er\ue003 mars, la 2\ue002e\ue003 fois"),
     ("fr", "à 10:30, voir http://exemple.fr", "à 10:30, voir http://exemple.fr"),
     ("fr", "[numéro de facture]", "\ue004[numéro de facture]\ue005"),
     ("fr", "[ ] case à cocher", "[ ] case à cocher"),
@@ -301,7 +299,6 @@ TYPOGRAPHY = [
     ("en", "don't stop: now ; here", "don’t stop: now ; here"),
     ("en", "the 1st of March", "the 1st of March"),
     ("en", "two months' notice, 30 days'.", "two months’ notice, 30 days’."),
-    ("en", "on 7 April 2027, from May 2026", "on 7\u00a0April\u00a02027, from May\u00a02026"),
     ("en", "[invoice number] and [...] cut", "\ue004[invoice number]\ue005 and [...] cut"),
 ]
 
@@ -319,8 +316,8 @@ def test_typography_is_idempotent(documents):
 
 def test_marks_become_tags_in_html_and_vanish_elsewhere(documents):
     text = documents.typography.apply("le 1er mars : [référence]", "fr")
-    assert finish(text, "html") == 'le 1<sup>er</sup>\u00a0mars\u00a0: <mark class="placeholder">[référence]</mark>'
-    assert finish(text, "plain") == "le 1er\u00a0mars\u00a0: [référence]"
+    assert finish(text, "html") == 'le 1<sup>er</sup> mars\u00a0: <mark class="placeholder">[référence]</mark>'
+    assert finish(text, "plain") == "le 1er mars\u00a0: [référence]"
     assert placeholders(text) == ["[référence]"]
 
 
