@@ -321,16 +321,6 @@ def test_a_letter_refuses_to_cite_a_date_after_its_own(adieu, tmp_path, key):
                            f"(2025-03-03), got 2099-01-15\n")
 
 
-def test_a_client_book_row_with_a_warning_after_the_letter_is_named_by_its_line_and_column(adieu, tmp_path):
-    book = tmp_path / "book.csv"
-    book.write_text("client_name,provider_signatory,payment_behaviour,issue_raised,contract_warning_date\n"
-                    "Dupont,Jean Martin,unpaid_invoices,warned_in_writing,2099-01-15\n", encoding="utf-8")
-    done = adieu("portfolio", book, "--out", tmp_path / "out", "--format", "csv")
-    assert done.returncode == 1
-    assert done.stderr.startswith(f"adieu: {book}:2: contract_warning_date: expected a date on or before the "
-                                  f"document's (")
-
-
 def test_a_written_warning_dated_before_its_contract_is_refused_naming_its_line(adieu, tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text(FULL.replace("warning_date: 2025-01-15", "warning_date: 15/01/2020"), encoding="utf-8")
@@ -340,10 +330,17 @@ def test_a_written_warning_dated_before_its_contract_is_refused_naming_its_line(
                            f"(2021-09-01), got 2020-01-15\n")
 
 
-def test_a_client_book_row_with_a_warning_before_its_contract_is_skipped_naming_its_column(adieu, tmp_path):
+@pytest.mark.parametrize("columns, cells, documents, said", [
+    ("provider_signatory,contract_warning_date", "Jean Martin,2099-01-15", True,
+     "contract_warning_date: expected a date on or before the document's ("),
+    ("contract_date,contract_warning_date", "2021-09-01,2020-01-15", False,
+     "contract_warning_date: expected a date on or after contract_date (2021-09-01), got 2020-01-15"),
+], ids=["after-the-letter", "before-its-contract"])
+def test_a_client_book_row_with_an_impossible_warning_date_is_skipped_naming_its_line_and_column(
+        adieu, tmp_path, columns, cells, documents, said):
     book = tmp_path / "book.csv"
-    book.write_text("client_name,payment_behaviour,issue_raised,contract_date,contract_warning_date\n"
-                    "Dupont,unpaid_invoices,warned_in_writing,2021-09-01,2020-01-15\n", encoding="utf-8")
-    done = adieu("portfolio", book)
-    assert done.stderr.startswith(f"adieu: {book}:2: contract_warning_date: expected a date on or after "
-                                  f"contract_date (2021-09-01), got 2020-01-15")
+    book.write_text(f"client_name,payment_behaviour,issue_raised,{columns}\n"
+                    f"Dupont,unpaid_invoices,warned_in_writing,{cells}\n", encoding="utf-8")
+    done = adieu("portfolio", book, *(("--out", tmp_path / "out", "--format", "csv") if documents else ()))
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"adieu: {book}:2: {said}")

@@ -526,27 +526,22 @@ def test_the_files_written_are_listed_wrapped_between_words_on_a_narrow_terminal
     assert all(len(line) <= 58 for line in listed)
 
 
-def test_an_earlier_letter_dated_in_the_future_is_asked_again(here, keys):
-    """The documents are dated today: a letter cannot cite a warning sent after it."""
+@pytest.mark.parametrize("typed, refusal, kept", [
+    # The documents are dated today: a letter cannot cite a warning sent after it.
+    (("", "15/01/2099"), "✗ Cette date est postérieure à aujourd’hui ({today})", {}),
+    (("01/09/2021", "15/01/2020"),
+     "✗ L’avertissement écrit (15 janvier 2020) ne peut pas être antérieur au contrat (1er septembre 2021)",
+     {"date": "2021-09-01"}),
+], ids=["after-today", "before-its-contract"])
+def test_a_written_warning_date_that_cannot_be_is_asked_again(here, keys, typed, refusal, kept):
     keys.confirm().finish().type(*NAMES)
-    keys.type("Gérant", "Villeurbanne", "", "", "", "", "15/01/2099").retype("15/01/2025")
+    keys.type("Gérant", "Villeurbanne", "", "", "", *typed).retype("15/01/2025")
     keys.type("4250,50", "F-2024-118")
     run = run_interview(str(keys), answers=from_case_file(here, UNPAID_EXIT))
     assert run.error is None, f"{run.error!r}\n{run.screen}"
     today = Documents().settings.format_date(datetime.date.today(), "fr")        # « 3 décembre 2026 »
-    assert f"✗ Cette date est postérieure à aujourd’hui ({today})" in run.screen
-    assert written_case(run)["contract"] == {"warning_date": "2025-01-15"}      # typed day first
-
-
-def test_a_written_warning_dated_before_its_contract_is_asked_again(here, keys):
-    keys.confirm().finish().type(*NAMES)
-    keys.type("Gérant", "Villeurbanne", "", "", "", "01/09/2021", "15/01/2020").retype("15/01/2025")
-    keys.type("4250,50", "F-2024-118")
-    run = run_interview(str(keys), answers=from_case_file(here, UNPAID_EXIT))
-    assert run.error is None, f"{run.error!r}\n{run.screen}"
-    assert ("✗ L’avertissement écrit (15 janvier 2020) ne peut pas être antérieur au contrat (1er septembre 2021)"
-            in run.screen)
-    assert written_case(run)["contract"] == {"date": "2021-09-01", "warning_date": "2025-01-15"}
+    assert refusal.format(today=today) in run.screen
+    assert written_case(run)["contract"] == {**kept, "warning_date": "2025-01-15"}   # typed day first
 
 
 def test_a_client_to_keep_is_asked_no_detail_for_a_letter(here, keys, knowledge, advisor):
