@@ -513,6 +513,15 @@ def test_each_answer_stays_on_screen_after_its_question_wrapped_between_words(he
     assert lines[verdict] == "? Et maintenant ? Continuer : écrire les fichiers"   # a choice, echoed
 
 
+def test_a_themes_summary_keeps_each_answer_whole_on_a_narrow_terminal(here, keys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    keys.details().interrupt()
+    run = run_interview(str(keys), language="en")
+    lines = run.screen.splitlines()
+    assert "  • What margin do you make on this client?" in lines
+    assert "    → A fair margin" in lines      # not "→ A fair" with "margin" below it
+
+
 def test_the_files_written_are_listed_wrapped_between_words_on_a_narrow_terminal(here, keys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "60")
     keys.confirm().finish().type(*NAMES).leave_empty(7).type("", "")

@@ -344,7 +344,8 @@ class Interview:
             for factor_id in step.factors:
                 factor = self.knowledge.factors[factor_id]
                 best = factor.value_label(factor.values[0], self.language, self._words().quantity)
-                self._say_wrapped(f"{factor.question(self.language)} → {best}", indent="  • ", then="    ")
+                self._say_wrapped(f"{factor.question(self.language)} → {best}", indent="  • ", then="    ",
+                                  unbroken=[f"→ {best}"])   # the answer kept whole, as a prompt's is
             choices = [(self.t("gate_yes"), True), (self.t("gate_no"), False), SEPARATOR, (self.t("gate_why"), WHY)]
             settled = all(self.session.answers.get(f) == self.knowledge.factors[f].values[0] for f in step.factors)
             answer = self._select(self.t("gate"), choices, default=settled if name in self.session.history else None)
